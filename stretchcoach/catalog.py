@@ -1,0 +1,33 @@
+"""Assemble the catalog a command works with: a base file plus the user's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .loader import CatalogFile, read_catalog
+from .model import Catalog
+from .paths import builtin_catalog_path
+
+
+def load_catalog(*, catalog_path: Path | None, user_catalog: Path | None) -> Catalog:
+    """The base catalog (``catalog_path`` or the built-in one) with ``user_catalog`` on top.
+
+    Stretches and routines in the user's file add to, or replace by id, those of
+    the base. The safety warning always comes from somewhere: a file without one
+    keeps the built-in warning.
+    """
+    base_path = catalog_path or builtin_catalog_path()
+    base = read_catalog(base_path)
+    overlay: CatalogFile | None = None
+    if user_catalog is not None and user_catalog.exists():
+        overlay = read_catalog(user_catalog, known={s.id: s for s in base.stretches})
+    warning = (overlay and overlay.warning) or base.warning
+    if warning is None:
+        warning = read_catalog(builtin_catalog_path()).warning
+    if warning is None:  # the shipped file is tested to have one
+        raise AssertionError("the built-in catalog has no warning")
+    if overlay is None:
+        return Catalog(warning=warning, stretches=base.stretches, routines=base.routines)
+    stretches = {s.id: s for s in base.stretches} | {s.id: s for s in overlay.stretches}
+    routines = {r.id: r for r in base.routines} | {r.id: r for r in overlay.routines}
+    return Catalog(warning=warning, stretches=tuple(stretches.values()), routines=tuple(routines.values()))

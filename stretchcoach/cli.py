@@ -1,0 +1,211 @@
+"""The command line: parse options, call the core and an edge, render the result.
+
+Heavy modules (yaml, rich.live, sqlite3) are imported inside the commands that
+need them, so ``--help`` and completion stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .errors import ExitCode, StretchcoachError
+
+if TYPE_CHECKING:
+    from .model import Catalog
+    from .paths import Paths
+
+DEBUG_ENV = "STRETCHCOACH_DEBUG"
+
+
+class _Commands(TyperGroup):
+    """Turns :class:`StretchcoachError` into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:  # Any: the context class is typer-internal
+        try:
+            return super().invoke(ctx)
+        except StretchcoachError as exc:
+            if _debugging(ctx):
+                raise
+            from .output import print_error
+
+            print_error(exc.message)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            if _debugging(ctx):
+                raise
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+def _debugging(ctx: typer.Context) -> bool:
+    return bool(ctx.params.get("debug")) or bool(os.environ.get(DEBUG_ENV))
+
+
+app = typer.Typer(
+    name="stretchcoach",
+    cls=_Commands,
+    help="A terminal coach for a short stretching routine for back pain.\n\n"
+    "Not medical advice: if your pain persists or worsens, stop and see a doctor.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the global options and the environment decided, resolved once."""
+
+    catalog_path: Path | None
+    paths: Paths
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stretchcoach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    catalog: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalog",
+            metavar="FILE",
+            help="Use this catalog file instead of the built-in one.",
+            dir_okay=True,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback when something fails.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Your own stretches and routines go in catalog.yaml in the config directory
+    ($STRETCHCOACH_HOME/config when that is set); they add to, or replace by id,
+    the built-in ones."""
+    from .paths import resolve_paths
+
+    ctx.obj = Settings(catalog_path=catalog, paths=resolve_paths())
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings = ctx.find_root().obj
+    if isinstance(settings, Settings):
+        return settings
+    from .paths import resolve_paths  # completion runs without the root callback
+
+    catalog = ctx.find_root().params.get("catalog")
+    return Settings(catalog_path=Path(catalog) if catalog else None, paths=resolve_paths())
+
+
+def _catalog(ctx: typer.Context) -> Catalog:
+    from .catalog import load_catalog
+
+    settings = _settings(ctx)
+    return load_catalog(catalog_path=settings.catalog_path, user_catalog=settings.paths.user_catalog)
+
+
+def _complete_stretch(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    try:
+        catalog = _catalog(ctx)
+    except StretchcoachError:
+        return []
+    return [(s.id, s.name) for s in catalog.stretches if s.id.startswith(incomplete)]
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@app.command("list")
+def list_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """List the stretches and routines in the catalog."""
+    from . import render
+    from .output import console, print_json
+    from .plan import plan_routine
+
+    catalog = _catalog(ctx)
+    totals = {r.id: plan_routine(catalog, r).total_seconds for r in catalog.routines}
+    if as_json:
+        print_json(
+            {
+                "stretches": [render.stretch_json(s) for s in catalog.stretches],
+                "routines": [render.routine_json(r, totals[r.id]) for r in catalog.routines],
+            }
+        )
+        return
+    out = console()
+    out.print(render.stretch_table(catalog))
+    if catalog.routines:
+        out.print(render.routine_table(catalog, totals))
+    out.print("Details: [bold]stretchcoach show ID[/]   Start: [bold]stretchcoach routine[/]")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    stretch: Annotated[
+        str,
+        typer.Argument(help="A stretch id or name, in any case.", autocompletion=_complete_stretch),
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show how to do one stretch."""
+    from . import render
+    from .output import console, print_json
+
+    catalog = _catalog(ctx)
+    found = catalog.find_stretch(stretch)
+    if found is None:
+        close = catalog.suggest_stretch(stretch)
+        hint = f"; did you mean '{close}'?" if close else "; see `stretchcoach list`"
+        raise StretchcoachError(f"no stretch '{stretch}'{hint}")
+    if as_json:
+        print_json(render.stretch_json(found) | {"warning": catalog.warning})
+        return
+    console().print(render.stretch_panel(found, catalog.warning))
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Catalog files to check.", metavar="FILE...")],
+) -> None:
+    """Check catalog files and report every problem with its line and column."""
+    from .errors import CatalogError
+    from .loader import read_catalog
+    from .output import console, error_console
+    from .paths import builtin_catalog_path
+
+    builtin = read_catalog(builtin_catalog_path())
+    known = {s.id: s for s in builtin.stretches}
+    out, err = console(), error_console()
+    failed = 0
+    for path in files:
+        try:
+            result = read_catalog(path, known=known)
+        except CatalogError as exc:
+            failed += 1
+            for problem in exc.problems:
+                err.print(problem, markup=False)
+            continue
+        out.print(
+            f"ok: {path}: {len(result.stretches)} stretches, {len(result.routines)} routines",
+            markup=False,
+        )
+    if failed:
+        raise StretchcoachError(
+            f"{failed} of {len(files)} catalog file{'s' if len(files) > 1 else ''} failed validation"
+        )
+
+
+def main() -> None:
+    app()

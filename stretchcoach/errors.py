@@ -1,0 +1,42 @@
+"""The one error type users see, and the exit codes it maps to.
+
+Core and edges raise :class:`StretchcoachError`; only ``cli.main`` turns it
+into a single line on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    RUNTIME = 1  # something failed while running, or the routine was quit early
+    USAGE = 2  # a wrong option, a bad catalog, an unknown id
+    HANGUP = 129  # SIGHUP: 128 + 1
+    INTERRUPTED = 130  # Ctrl-C: 128 + 2
+    TERMINATED = 143  # SIGTERM: 128 + 15
+
+
+class StretchcoachError(Exception):
+    """A problem the user can act on, with the exit code it deserves."""
+
+    def __init__(self, message: str, *, exit_code: ExitCode = ExitCode.USAGE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class CatalogError(StretchcoachError):
+    """One or more problems in a catalog file, each with its position."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        first = problems[0]
+        more = len(problems) - 1
+        if more:
+            first += f" (and {more} more problem{'s' if more > 1 else ''}; see `stretchcoach validate`)"
+        super().__init__(first, exit_code=ExitCode.USAGE)

@@ -1,0 +1,168 @@
+"""The catalog as plain, frozen data: stretches, their timing, routines.
+
+Nothing here reads files, looks at a clock or prints. ``loader`` builds these
+objects from YAML; ``plan`` turns a routine into timed steps.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Side(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class Breath(StrEnum):
+    INHALE = "inhale"
+    EXHALE = "exhale"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One movement of a repeated cycle, e.g. "inhale, arch your back"."""
+
+    cue: str
+    seconds: int
+    breath: Breath | None = None
+
+    @property
+    def label(self) -> str:
+        """Short name for summaries: the breath if there is one, else the cue."""
+        if self.breath:
+            return self.breath.value
+        return self.cue[:1].lower() + self.cue[1:]
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Hold a position for ``seconds``, once per side when ``sides`` is given."""
+
+    seconds: int
+    sides: tuple[Side, ...] = ()
+
+    @property
+    def total_seconds(self) -> int:
+        return self.seconds * max(1, len(self.sides))
+
+    def summary(self) -> str:
+        if len(self.sides) > 1:
+            return f"{self.seconds} s × {len(self.sides)} sides"
+        if self.sides:
+            return f"{self.seconds} s, {self.sides[0].value} side"
+        return f"{self.seconds} s"
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """A list of phases repeated ``reps`` times."""
+
+    phases: tuple[Phase, ...]
+    reps: int
+
+    @property
+    def total_seconds(self) -> int:
+        return self.reps * sum(p.seconds for p in self.phases)
+
+    def summary(self) -> str:
+        parts = " / ".join(f"{p.label} {p.seconds} s" for p in self.phases)
+        return f"{self.reps} × {parts}"
+
+
+Timing = Hold | Cycle
+
+
+@dataclass(frozen=True)
+class Stretch:
+    id: str
+    name: str
+    targets: tuple[str, ...]
+    setup: str
+    steps: tuple[str, ...]
+    feel: str
+    timing: Timing
+    aka: tuple[str, ...] = ()
+    tips: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+
+    @property
+    def seconds(self) -> int:
+        """Time under stretch, without get-ready, switch or rest time."""
+        return self.timing.total_seconds
+
+
+@dataclass(frozen=True)
+class RoutineItem:
+    """A stretch in a routine, optionally overriding its hold or reps."""
+
+    stretch: str
+    hold: int | None = None
+    reps: int | None = None
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: str
+    name: str
+    description: str
+    items: tuple[RoutineItem, ...]
+    prep: int = 10
+    rest: int = 10
+    switch: int = 5
+
+
+@dataclass(frozen=True)
+class Catalog:
+    warning: str
+    stretches: tuple[Stretch, ...] = ()
+    routines: tuple[Routine, ...] = ()
+    _by_id: dict[str, Stretch] = field(init=False, repr=False, compare=False)
+    _routines_by_id: dict[str, Routine] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {s.id: s for s in self.stretches})
+        object.__setattr__(self, "_routines_by_id", {r.id: r for r in self.routines})
+
+    def stretch(self, stretch_id: str) -> Stretch | None:
+        return self._by_id.get(stretch_id)
+
+    def routine(self, routine_id: str) -> Routine | None:
+        return self._routines_by_id.get(routine_id)
+
+    def find_stretch(self, query: str) -> Stretch | None:
+        """Look a stretch up by id, name or other name, ignoring case."""
+        exact = self._by_id.get(query)
+        if exact is not None:
+            return exact
+        wanted = _fold(query)
+        for s in self.stretches:
+            if wanted in (_fold(s.id), _fold(s.name), *(_fold(a) for a in s.aka)):
+                return s
+        return None
+
+    def suggest_stretch(self, query: str) -> str | None:
+        return _closest(query, [s.id for s in self.stretches])
+
+    def suggest_routine(self, query: str) -> str | None:
+        return _closest(query, [r.id for r in self.routines])
+
+
+def _fold(text: str) -> str:
+    """Case- and punctuation-insensitive key: "Child's Pose" ~ "childs pose"."""
+    return "".join(ch for ch in text.casefold().replace("’", "'") if ch.isalnum())
+
+
+def _closest(query: str, choices: list[str]) -> str | None:
+    matches = difflib.get_close_matches(query.casefold(), choices, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def human_seconds(seconds: float) -> str:
+    """90 -> "1 min 30 s", 60 -> "1 min", 45 -> "45 s"."""
+    minutes, secs = divmod(round(seconds), 60)
+    if not minutes:
+        return f"{secs} s"
+    return f"{minutes} min {secs} s" if secs else f"{minutes} min"

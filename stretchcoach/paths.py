@@ -1,0 +1,54 @@
+"""Where stretchcoach keeps things, resolved in one place.
+
+``STRETCHCOACH_HOME`` overrides the platform directories: config then lives in
+``$STRETCHCOACH_HOME/config`` and data in ``$STRETCHCOACH_HOME/data``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "stretchcoach"
+HOME_ENV = "STRETCHCOACH_HOME"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Paths:
+    config_dir: Path
+    data_dir: Path
+
+    @property
+    def user_catalog(self) -> Path:
+        """Stretches and routines here add to, or replace by id, the built-in ones."""
+        return self.config_dir / "catalog.yaml"
+
+    @property
+    def history_db(self) -> Path:
+        return self.data_dir / "history.sqlite3"
+
+
+def resolve_paths(env: Mapping[str, str] | None = None) -> Paths:
+    env = os.environ if env is None else env
+    home = env.get(HOME_ENV)
+    if home:
+        base = Path(home).expanduser()
+        return Paths(config_dir=base / "config", data_dir=base / "data")
+    import platformdirs  # only needed when no override is set
+
+    return Paths(
+        config_dir=Path(platformdirs.user_config_dir(APP_NAME)),
+        data_dir=Path(platformdirs.user_data_dir(APP_NAME)),
+    )
+
+
+def builtin_catalog_path() -> Path:
+    """The catalog shipped in the wheel, or the repository's copy in a source checkout."""
+    shipped = _PACKAGE_DIR / "data" / "stretches.yaml"
+    if shipped.is_file():
+        return shipped
+    return _PACKAGE_DIR.parent / "data" / "stretches.yaml"

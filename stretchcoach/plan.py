@@ -1,0 +1,257 @@
+"""Turn a routine into the exact list of timed steps to follow. Pure: no clock, no I/O."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from .errors import StretchcoachError
+from .model import Breath, Catalog, Cycle, Hold, Routine, Side, Stretch, human_seconds
+
+# --minutes scales holds and repetitions only within these bounds: shorter holds
+# stop being a stretch, longer ones stop being comfortable. Breathing phases
+# keep their pace; only the number of rounds changes.
+MIN_HOLD, MAX_HOLD = 15, 120
+MIN_REPS, MAX_REPS = 2, 20
+HOLD_STEP = 5  # scaled holds are rounded to multiples of 5 s
+
+
+class StepKind(StrEnum):
+    PREP = "prep"  # get into the starting position
+    HOLD = "hold"  # hold the stretch (one side, or the only one)
+    SWITCH = "switch"  # change sides
+    PHASE = "phase"  # one movement of a repeated cycle
+    REST = "rest"  # between stretches
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: StepKind
+    stretch: Stretch
+    seconds: int
+    cue: str
+    side: Side | None = None
+    rep: int | None = None
+    reps: int | None = None
+    breath: Breath | None = None
+
+    @property
+    def active(self) -> bool:
+        """Time spent stretching, as opposed to getting ready, switching or resting."""
+        return self.kind in (StepKind.HOLD, StepKind.PHASE)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "stretch": self.stretch.id,
+            "side": self.side.value if self.side else None,
+            "rep": self.rep,
+            "seconds": self.seconds,
+            "cue": self.cue,
+            "breath": self.breath.value if self.breath else None,
+        }
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What the user asked to change; None keeps the routine's own value."""
+
+    hold: int | None = None
+    reps: int | None = None
+    prep: int | None = None
+    rest: int | None = None
+    switch: int | None = None
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    minutes: float | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    routine: Routine
+    steps: tuple[Step, ...]
+    changes: tuple[str, ...] = ()  # what --minutes changed, in words
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(step.seconds for step in self.steps)
+
+    @property
+    def active_seconds(self) -> int:
+        return sum(step.seconds for step in self.steps if step.active)
+
+    @property
+    def stretches(self) -> tuple[Stretch, ...]:
+        seen: dict[str, Stretch] = {}
+        for step in self.steps:
+            seen.setdefault(step.stretch.id, step.stretch)
+        return tuple(seen.values())
+
+    def starts(self) -> list[int]:
+        """Second at which each step starts, counted from the beginning."""
+        result, at = [], 0
+        for step in self.steps:
+            result.append(at)
+            at += step.seconds
+        return result
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "routine": self.routine.id,
+            "steps": [step.to_json() for step in self.steps],
+            "total_seconds": self.total_seconds,
+            "changes": list(self.changes),
+        }
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A stretch as it will be done: its timing after every override."""
+
+    stretch: Stretch
+    hold: int | None
+    reps: int | None
+
+
+def find_routine(catalog: Catalog, routine_id: str) -> Routine:
+    routine = catalog.routine(routine_id)
+    if routine is None:
+        close = catalog.suggest_routine(routine_id)
+        hint = f"; did you mean '{close}'?" if close else f"; routines: {', '.join(r.id for r in catalog.routines)}"
+        raise StretchcoachError(f"no routine '{routine_id}'{hint}")
+    return routine
+
+
+def plan_routine(catalog: Catalog, routine: Routine, options: PlanOptions | None = None) -> Plan:
+    options = options or PlanOptions()
+    routine = replace(
+        routine,
+        prep=_pick(options.prep, routine.prep),
+        rest=_pick(options.rest, routine.rest),
+        switch=_pick(options.switch, routine.switch),
+    )
+    items = _select(catalog, routine, options)
+    changes: tuple[str, ...] = ()
+    if options.minutes is not None:
+        items, changes = _fit(routine, items, round(options.minutes * 60))
+    return Plan(routine=routine, steps=tuple(_steps(routine, items)), changes=changes)
+
+
+def _pick(override: int | None, value: int) -> int:
+    return value if override is None else override
+
+
+def _select(catalog: Catalog, routine: Routine, options: PlanOptions) -> list[_Item]:
+    ids = [item.stretch for item in routine.items]
+    for flag, wanted in (("--only", options.only), ("--skip", options.skip)):
+        for sid in wanted:
+            if sid not in ids:
+                close = difflib.get_close_matches(sid, ids, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"it has: {', '.join(dict.fromkeys(ids))}"
+                raise StretchcoachError(f"{flag}: routine '{routine.id}' has no stretch '{sid}'; {hint}")
+    items: list[_Item] = []
+    for entry in routine.items:
+        if (options.only and entry.stretch not in options.only) or entry.stretch in options.skip:
+            continue
+        stretch = catalog.stretch(entry.stretch)
+        if stretch is None:  # the loader checks references; a merged catalog may still drop one
+            raise StretchcoachError(f"routine '{routine.id}' names '{entry.stretch}', which is not in the catalog")
+        if isinstance(stretch.timing, Hold):
+            hold = options.hold or entry.hold or stretch.timing.seconds
+            items.append(_Item(stretch, hold=hold, reps=None))
+        else:
+            reps = options.reps or entry.reps or stretch.timing.reps
+            items.append(_Item(stretch, hold=None, reps=reps))
+    if not items:
+        raise StretchcoachError(f"--only/--skip leave nothing of routine '{routine.id}' to do")
+    return items
+
+
+def _steps(routine: Routine, items: list[_Item]) -> Iterable[Step]:
+    for index, item in enumerate(items):
+        stretch = item.stretch
+        if index and routine.rest:
+            yield Step(StepKind.REST, stretch, routine.rest, f"Rest. Next: {stretch.name}")
+        if routine.prep:
+            yield Step(StepKind.PREP, stretch, routine.prep, f"Get ready: {stretch.setup}")
+        if isinstance(stretch.timing, Hold):
+            assert item.hold is not None
+            sides: tuple[Side | None, ...] = stretch.timing.sides or (None,)
+            for n, side in enumerate(sides):
+                if n and routine.switch:
+                    yield Step(StepKind.SWITCH, stretch, routine.switch, "Switch sides", side=side)
+                where = f"{side.value.capitalize()} side. " if side else ""
+                yield Step(StepKind.HOLD, stretch, item.hold, f"{where}Hold for {item.hold} seconds", side=side)
+        else:
+            assert isinstance(stretch.timing, Cycle)
+            assert item.reps is not None
+            for rep in range(1, item.reps + 1):
+                for phase in stretch.timing.phases:
+                    yield Step(
+                        StepKind.PHASE,
+                        stretch,
+                        phase.seconds,
+                        phase.cue,
+                        rep=rep,
+                        reps=item.reps,
+                        breath=phase.breath,
+                    )
+
+
+def _total(routine: Routine, items: list[_Item]) -> int:
+    return sum(step.seconds for step in _steps(routine, items))
+
+
+def _scaled(items: list[_Item], factor: float) -> list[_Item]:
+    result = []
+    for item in items:
+        if item.hold is not None:
+            hold = round(item.hold * factor / HOLD_STEP) * HOLD_STEP
+            result.append(replace(item, hold=min(MAX_HOLD, max(MIN_HOLD, hold))))
+        else:
+            assert item.reps is not None
+            result.append(replace(item, reps=min(MAX_REPS, max(MIN_REPS, round(item.reps * factor)))))
+    return result
+
+
+def _fit(routine: Routine, items: list[_Item], target: int) -> tuple[list[_Item], tuple[str, ...]]:
+    """Scale holds and reps so the whole routine takes about ``target`` seconds."""
+    if target <= 0:
+        raise StretchcoachError("--minutes: expected a time greater than zero")
+    # The total only grows with the factor, so search the factor by halving.
+    low, high = 0.01, 100.0
+    best = items
+    for _ in range(50):
+        middle = (low + high) / 2
+        candidate = _scaled(items, middle)
+        total = _total(routine, candidate)
+        if abs(total - target) < abs(_total(routine, best) - target):
+            best = candidate
+        if total < target:
+            low = middle
+        else:
+            high = middle
+    total = _total(routine, best)
+    shortest = _total(routine, _scaled(items, 0.0))
+    longest = _total(routine, _scaled(items, 1e9))
+    tolerance = max(30, target // 10)
+    if abs(total - target) > tolerance:
+        limit = (
+            f"the shortest it can be is {human_seconds(shortest)}"
+            if target < total
+            else (f"the longest it can be is {human_seconds(longest)}")
+        )
+        raise StretchcoachError(
+            f"--minutes: routine '{routine.id}' cannot fit {human_seconds(target)}; {limit} "
+            "(use --only or --skip to choose fewer stretches)"
+        )
+    changes = [f"fitted to {human_seconds(target)}: {human_seconds(total)} in all"]
+    for old, new in zip(items, best, strict=True):
+        if old.hold != new.hold:
+            changes.append(f"{new.stretch.name}: hold {old.hold} s → {new.hold} s")
+        if old.reps != new.reps:
+            changes.append(f"{new.stretch.name}: {old.reps} → {new.reps} rounds")
+    return best, tuple(changes)

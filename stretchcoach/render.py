@@ -1,0 +1,104 @@
+"""Rich renderables and JSON shapes for the catalog. Builds, never prints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .model import Catalog, Cycle, Hold, Routine, Stretch, human_seconds
+
+
+def stretch_table(catalog: Catalog) -> Table:
+    table = Table(title="Stretches", title_justify="left", expand=False)
+    table.add_column("ID", style="bold cyan", no_wrap=True)
+    table.add_column("Name")
+    table.add_column("Targets")
+    table.add_column("Timing")
+    table.add_column("Time", justify="right", no_wrap=True)
+    for s in catalog.stretches:
+        table.add_row(s.id, s.name, ", ".join(s.targets), s.timing.summary(), human_seconds(s.seconds))
+    return table
+
+
+def routine_table(catalog: Catalog, totals: dict[str, int]) -> Table:
+    table = Table(title="Routines", title_justify="left", expand=False)
+    table.add_column("ID", style="bold cyan", no_wrap=True)
+    table.add_column("Name")
+    table.add_column("Stretches")
+    table.add_column("Time", justify="right", no_wrap=True)
+    for r in catalog.routines:
+        table.add_row(r.id, r.name, ", ".join(i.stretch for i in r.items), human_seconds(totals[r.id]))
+    return table
+
+
+def warning_panel(warning: str, *, title: str = "Safety") -> Panel:
+    return Panel(Text(warning), title=f"⚠ {title}", title_align="left", border_style="yellow")
+
+
+def stretch_panel(stretch: Stretch, warning: str) -> Group:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    if stretch.aka:
+        grid.add_row("Also called", ", ".join(stretch.aka))
+    grid.add_row("Targets", ", ".join(stretch.targets))
+    grid.add_row("Start", stretch.setup)
+    grid.add_row("Steps", Text("\n".join(f"{n}. {step}" for n, step in enumerate(stretch.steps, 1))))
+    summary = stretch.timing.summary()
+    total = human_seconds(stretch.seconds)
+    grid.add_row("Timing", summary if summary == total else f"{summary} ({total} in all)")
+    if isinstance(stretch.timing, Cycle):
+        phases = "\n".join(f"{p.cue} ({p.seconds} s)" for p in stretch.timing.phases)
+        grid.add_row("Each round", phases)
+    grid.add_row("You should feel", stretch.feel)
+    if stretch.tips:
+        grid.add_row("Tips", "\n".join(f"• {t}" for t in stretch.tips))
+    if stretch.cautions:
+        grid.add_row(Text("Cautions", style="bold yellow"), "\n".join(f"• {c}" for c in stretch.cautions))
+    title = Text.assemble((stretch.name, "bold"), (f"  {stretch.id}", "cyan"))
+    return Group(Panel(grid, title=title, title_align="left"), warning_panel(warning))
+
+
+def stretch_json(stretch: Stretch) -> dict[str, Any]:
+    timing: dict[str, Any]
+    if isinstance(stretch.timing, Hold):
+        timing = {"hold": stretch.timing.seconds, "sides": [s.value for s in stretch.timing.sides]}
+    else:
+        timing = {
+            "reps": stretch.timing.reps,
+            "phases": [
+                {"cue": p.cue, "seconds": p.seconds, "breath": p.breath.value if p.breath else None}
+                for p in stretch.timing.phases
+            ],
+        }
+    return {
+        "id": stretch.id,
+        "name": stretch.name,
+        "aka": list(stretch.aka),
+        "targets": list(stretch.targets),
+        "setup": stretch.setup,
+        "steps": list(stretch.steps),
+        "feel": stretch.feel,
+        "tips": list(stretch.tips),
+        "cautions": list(stretch.cautions),
+        "timing": timing,
+        "summary": stretch.timing.summary(),
+        "seconds": stretch.seconds,
+    }
+
+
+def routine_json(routine: Routine, total_seconds: int) -> dict[str, Any]:
+    return {
+        "id": routine.id,
+        "name": routine.name,
+        "description": routine.description,
+        "prep": routine.prep,
+        "rest": routine.rest,
+        "switch": routine.switch,
+        "steps": [{"stretch": i.stretch, "hold": i.hold, "reps": i.reps} for i in routine.items],
+        "total_seconds": total_seconds,
+    }

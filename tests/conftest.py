@@ -1,0 +1,36 @@
+"""Shared fixtures: no test touches the real home directory or a real terminal size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every path stretchcoach resolves at a fresh temporary directory."""
+    home = tmp_path / "stretchcoach-home"
+    monkeypatch.setenv("STRETCHCOACH_HOME", str(home))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("LINES", "40")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("STRETCHCOACH_DEBUG", raising=False)
+    monkeypatch.delenv("ACCESSIBLE", raising=False)
+    return home
+
+
+@pytest.fixture
+def user_catalog(isolated_home: Path) -> Path:
+    """Where the user's own catalog lives under the isolated home (not created)."""
+    path = isolated_home / "config" / "catalog.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
