@@ -207,5 +207,129 @@ def validate(
         )
 
 
+def _parse_duration(value: str, *, lowest: int) -> int:
+    from .loader import parse_duration
+
+    seconds = parse_duration(value)
+    if seconds is None or not lowest <= seconds <= 3600:
+        raise typer.BadParameter(
+            f"expected a duration from {lowest} s to 60 min, such as 30, 45s or 1m30s; got {value!r}"
+        )
+    return seconds
+
+
+def _hold_seconds(value: str) -> int:
+    return _parse_duration(value, lowest=1)
+
+
+def _gap_seconds(value: str) -> int:
+    return _parse_duration(value, lowest=0)
+
+
+def _id_list(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def _plain_output(plain: bool) -> bool:
+    """Plain lines instead of the live view: asked for, or no real terminal to draw on."""
+    import sys
+
+    term = os.environ.get("TERM", "")
+    return plain or bool(os.environ.get("ACCESSIBLE")) or term == "dumb" or not sys.stdout.isatty()
+
+
+@app.command()
+def routine(
+    ctx: typer.Context,
+    routine_id: Annotated[
+        str, typer.Argument(metavar="ROUTINE", help="Routine id (see `stretchcoach list`).")
+    ] = "back-relief",
+    hold: Annotated[
+        int | None,
+        typer.Option(metavar="SECONDS", parser=_hold_seconds, help="Hold every held stretch this long."),
+    ] = None,
+    reps: Annotated[
+        int | None, typer.Option(min=1, max=100, help="Rounds for every stretch done in rounds (cat-cow, twist).")
+    ] = None,
+    prep: Annotated[
+        int | None, typer.Option(metavar="SECONDS", parser=_gap_seconds, help="Get-ready time before each stretch.")
+    ] = None,
+    rest: Annotated[
+        int | None, typer.Option(metavar="SECONDS", parser=_gap_seconds, help="Rest between stretches.")
+    ] = None,
+    switch: Annotated[
+        int | None, typer.Option(metavar="SECONDS", parser=_gap_seconds, help="Time to change sides.")
+    ] = None,
+    only: Annotated[str | None, typer.Option(metavar="ID,ID", help="Do only these stretches.")] = None,
+    skip: Annotated[str | None, typer.Option(metavar="ID,ID", help="Leave these stretches out.")] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option(
+            min=0.5, max=120, help="Fit the routine into about this many minutes by scaling holds and rounds."
+        ),
+    ] = None,
+    show_plan: Annotated[bool, typer.Option("--plan", help="Print the timed plan and exit.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --plan: print the plan as JSON.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Start without waiting for Enter.")] = False,
+    no_bell: Annotated[bool, typer.Option("--no-bell", help="No terminal bell.")] = False,
+    voice: Annotated[bool, typer.Option("--voice", help="Speak the cues (espeak-ng, espeak, spd-say or say).")] = False,
+    on_step: Annotated[
+        str | None,
+        typer.Option(metavar="CMD", help="Run CMD (no shell) at each step, with the step as JSON on its stdin."),
+    ] = None,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="One line per step instead of the live screen (also ACCESSIBLE=1).")
+    ] = False,
+) -> None:
+    """Follow a routine with a timer, cues and bells (default: back-relief).
+
+    Keys: space/p pause, n/→ next, b/← back, +/- 10 s, h this hurts (stop), q/Esc quit.
+    """
+    from .plan import PlanOptions, find_routine, plan_routine
+
+    catalog = _catalog(ctx)
+    options = PlanOptions(
+        hold=hold,
+        reps=reps,
+        prep=prep,
+        rest=rest,
+        switch=switch,
+        only=_id_list(only),
+        skip=_id_list(skip),
+        minutes=minutes,
+    )
+    plan = plan_routine(catalog, find_routine(catalog, routine_id), options)
+    if as_json and not show_plan:
+        raise typer.BadParameter("--json goes with --plan", param_hint="--json")
+    if show_plan:
+        from . import screen
+        from .output import console, print_json
+
+        if as_json:
+            print_json(plan.to_json())
+            return
+        out = console()
+        out.print(screen.plan_table(plan))
+        for change in plan.changes:
+            out.print(f"• {change}", markup=False)
+        return
+
+    from .coach import CoachOptions, coach
+
+    outcome = coach(
+        plan,
+        warning=catalog.warning,
+        options=CoachOptions(
+            plain=_plain_output(plain),
+            confirm=not yes,
+            bell=not no_bell,
+            voice=voice,
+            on_step=on_step,
+        ),
+    )
+    if outcome.exit_code:
+        raise typer.Exit(int(outcome.exit_code))
+
+
 def main() -> None:
     app()

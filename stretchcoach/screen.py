@@ -1,0 +1,216 @@
+"""What the routine looks like: the live view, plain lines, the plan table, the summary.
+
+Every function builds from a session (or plan) and ``now``; nothing here prints.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from .model import human_seconds
+from .plan import Plan, Step, StepKind
+from .session import Outcome, RoutineSession, Status, StepRecord
+
+KEY_HINTS = "space pause · n next · b back · +/- 10 s · h this hurts · q quit"
+COMPACT_HINTS = "spc pause n next b back +/- h hurts q quit"
+COMPACT_WIDTH, COMPACT_HEIGHT = 60, 20
+
+
+def clock(seconds: float) -> str:
+    """Whole seconds left as m:ss, rounding up so "0:00" means done."""
+    whole = int(seconds) + (1 if seconds - int(seconds) > 0.001 else 0)
+    minutes, secs = divmod(whole, 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def step_title(step: Step) -> str:
+    """The line under the stretch name: what this step is."""
+    if step.kind is StepKind.PREP:
+        return "Get ready"
+    if step.kind is StepKind.REST:
+        return "Rest"
+    if step.kind is StepKind.SWITCH:
+        return "Switch sides"
+    if step.kind is StepKind.PHASE:
+        return f"Round {step.rep} of {step.reps}"
+    return f"{step.side.value.capitalize()} side" if step.side else "Hold"
+
+
+def step_line(step: Step) -> str:
+    """One plain line for a step, e.g. "Supine hip flexor stretch — right side — hold 30 s"."""
+    name = step.stretch.name
+    if step.kind is StepKind.PREP:
+        return f"{name} — get ready {step.seconds} s: {step.stretch.setup}"
+    if step.kind is StepKind.REST:
+        return f"Rest {step.seconds} s — next: {name}"
+    if step.kind is StepKind.SWITCH:
+        return f"{name} — switch sides {step.seconds} s"
+    if step.kind is StepKind.PHASE:
+        return f"{name} — round {step.rep}/{step.reps} — {step.cue} ({step.seconds} s)"
+    side = f" — {step.side.value} side" if step.side else ""
+    return f"{name}{side} — hold {step.seconds} s"
+
+
+def _next_text(session: RoutineSession) -> str:
+    upcoming = session.next_step()
+    return f"Next: {step_line(upcoming)}" if upcoming else "Next: done"
+
+
+def live_view(session: RoutineSession, now: float, *, width: int, height: int, message: str = "") -> RenderableType:
+    if width < COMPACT_WIDTH or height < COMPACT_HEIGHT:
+        return compact_view(session, now, width=width, message=message)
+    step = session.step
+    remaining = session.remaining(now)
+    plan_total = session.plan.total_seconds
+    left = session.time_left(now)
+
+    body = Table.grid(padding=(0, 1), expand=True)
+    body.add_column()
+    body.add_row(Text(step.stretch.name, style="bold"))
+    title = Text(step_title(step).upper(), style="bold cyan")
+    body.add_row(title)
+    body.add_row(Text(step.cue, style="bold yellow" if step.breath else "yellow"))
+    body.add_row("")
+    countdown = Table.grid(padding=(0, 2), expand=True)
+    countdown.add_column(no_wrap=True)
+    countdown.add_column(ratio=1)
+    countdown.add_row(
+        Text(clock(remaining), style="bold reverse" if session.paused else "bold"),
+        ProgressBar(total=max(1, session.duration), completed=session.duration - remaining),
+    )
+    body.add_row(countdown)
+    if session.paused:
+        body.add_row(Text("PAUSED — press space to resume", style="bold magenta"))
+    body.add_row("")
+    if step.kind in (StepKind.PREP, StepKind.HOLD, StepKind.SWITCH):
+        how = "\n".join(f"{n}. {line}" for n, line in enumerate(step.stretch.steps, 1))
+        body.add_row(Text(f"Start: {step.stretch.setup}\n{how}", style="dim" if step.kind is StepKind.HOLD else ""))
+        body.add_row("")
+    body.add_row(Text(_next_text(session), style="italic"))
+    overall = Table.grid(padding=(0, 2), expand=True)
+    overall.add_column(no_wrap=True)
+    overall.add_column(ratio=1)
+    overall.add_column(no_wrap=True)
+    overall.add_row(
+        f"Step {session.index + 1}/{len(session.plan.steps)}",
+        ProgressBar(total=max(1, plan_total), completed=max(0.0, plan_total - left)),
+        f"{clock(left)} left",
+    )
+    body.add_row(overall)
+    if message:
+        body.add_row(Text(message, style="bold"))
+    return Panel(
+        body,
+        title=Text(session.plan.routine.name, style="bold"),
+        title_align="left",
+        subtitle=Text(KEY_HINTS, style="dim"),
+        subtitle_align="left",
+        border_style="magenta" if session.paused else "blue",
+    )
+
+
+def compact_view(session: RoutineSession, now: float, *, width: int, message: str = "") -> RenderableType:
+    """For narrow or short terminals: a few short lines, no boxes."""
+    step = session.step
+    remaining = session.remaining(now)
+    lines: list[RenderableType] = [
+        Text(f"{step.stretch.name} · {step_title(step)}", style="bold", overflow="ellipsis", no_wrap=True),
+        Text(step.cue, style="yellow", overflow="ellipsis", no_wrap=True),
+        Text.assemble(
+            (clock(remaining), "bold"),
+            ("  PAUSED" if session.paused else "", "bold magenta"),
+            (f"  {clock(session.time_left(now))} left", "dim"),
+        ),
+    ]
+    bar_width = max(4, min(width - 2, 40))
+    lines.append(ProgressBar(total=max(1, session.duration), completed=session.duration - remaining, width=bar_width))
+    if message:
+        lines.append(Text(message, overflow="ellipsis", no_wrap=True))
+    lines.append(Text(COMPACT_HINTS, style="dim", overflow="ellipsis", no_wrap=True))
+    return Group(*lines)
+
+
+def plan_table(plan: Plan) -> Table:
+    table = Table(title=f"{plan.routine.name}: {len(plan.steps)} steps", title_justify="left")
+    table.add_column("Start", justify="right", no_wrap=True)
+    table.add_column("Stretch", style="bold")
+    table.add_column("Step")
+    table.add_column("Time", justify="right", no_wrap=True)
+    shown = None
+    for start, step in zip(plan.starts(), plan.steps, strict=True):
+        name = step.stretch.name if step.stretch.id != shown and step.kind is not StepKind.REST else ""
+        shown = step.stretch.id if name else shown
+        what = step_title(step)
+        if step.kind is StepKind.PHASE:
+            what += f": {step.cue}"
+        table.add_row(clock(start), name, what, f"{step.seconds} s")
+    table.caption = f"Total {human_seconds(plan.total_seconds)} ({human_seconds(plan.active_seconds)} stretching)"
+    table.caption_justify = "left"
+    return table
+
+
+def progress_text(records: list[StepRecord]) -> str:
+    """How much of one stretch was done: "✓ both sides", "left side only", "3/6 rounds"."""
+    if not records:
+        return "–"
+    done = [r for r in records if r.status is Status.DONE]
+    first = records[0].step
+    if first.kind is StepKind.PHASE:
+        total = first.reps or 1
+        per_round = len(records) // total
+        rounds = sum(
+            1
+            for n in range(total)
+            if all(r.status is Status.DONE for r in records[n * per_round : (n + 1) * per_round])
+        )
+        return f"✓ {rounds}/{total} rounds" if rounds == total else f"{rounds}/{total} rounds"
+    if len(done) == len(records):
+        return "✓ both sides" if len(records) == 2 and first.side else "✓ done"
+    if done and first.side:
+        return " and ".join(r.step.side.value for r in done if r.step.side) + " side only"
+    started = any(r.seconds >= 1 for r in records)
+    return "partly" if started else "skipped" if any(r.status is Status.SKIPPED for r in records) else "not reached"
+
+
+_HEADLINES = {
+    Outcome.COMPLETED: ("Routine complete. Well done.", "green"),
+    Outcome.QUIT: ("Stopped early.", "yellow"),
+    Outcome.HURT: ("Stopped: you said this hurts.", "red"),
+    Outcome.INTERRUPTED: ("Interrupted.", "yellow"),
+    Outcome.TERMINATED: ("Stopped: stretchcoach was terminated.", "yellow"),
+    Outcome.HANGUP: ("Stopped: the terminal closed.", "yellow"),
+}
+
+
+def summary_view(session: RoutineSession, warning: str) -> RenderableType:
+    outcome = session.outcome or Outcome.QUIT
+    headline, colour = _HEADLINES[outcome]
+    table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
+    table.add_column("Stretch")
+    table.add_column("Done", justify="right")
+    table.add_column("Time", justify="right")
+    for stretch in session.plan.stretches:
+        records = [r for r in session.records if r.step.stretch.id == stretch.id and r.step.active]
+        seconds = sum(r.seconds for r in records)
+        table.add_row(stretch.name, progress_text(records), human_seconds(seconds))
+    parts: list[RenderableType] = [Text(headline, style=f"bold {colour}"), table]
+    end = session.ended if session.ended is not None else session.started
+    total = max(0.0, end - session.started - session.paused_total)
+    parts.append(Text(f"Active stretching {human_seconds(session.active_seconds())} of {human_seconds(total)}."))
+    if session.hurt_step is not None:
+        parts.append(Text(f"You stopped during: {step_line(session.hurt_step)}.", style="red"))
+    for name, side in session.one_sided():
+        parts.append(Text(f"The {side.value} side of the {name.lower()} was skipped.", style="yellow"))
+    hurt = outcome is Outcome.HURT
+    warning_panel = Panel(
+        Text(warning, style="bold" if hurt else ""),
+        title="⚠ Stop and see a doctor" if hurt else "⚠ Safety",
+        title_align="left",
+        border_style="red" if hurt else "yellow",
+        style="red" if hurt else "",
+    )
+    return Group(Panel(Group(*parts), title="Summary", title_align="left", border_style=colour), warning_panel)
