@@ -280,6 +280,17 @@ def routine(
     plain: Annotated[
         bool, typer.Option("--plain", help="One line per step instead of the live screen (also ACCESSIBLE=1).")
     ] = False,
+    pain_before: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Pain before, 0-10, instead of being asked.")
+    ] = None,
+    pain_after: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Pain after, 0-10, instead of being asked.")
+    ] = None,
+    no_checkin: Annotated[bool, typer.Option("--no-checkin", help="Do not ask about pain.")] = False,
+    reset_history: Annotated[
+        bool,
+        typer.Option("--reset-history", help="If the history database is damaged, move it aside and start anew."),
+    ] = False,
 ) -> None:
     """Follow a routine with a timer, cues and bells (default: back-relief).
 
@@ -325,10 +336,57 @@ def routine(
             bell=not no_bell,
             voice=voice,
             on_step=on_step,
+            checkin=not no_checkin,
+            pain_before=pain_before,
+            pain_after=pain_after,
+            reset_history=reset_history,
         ),
+        paths=_settings(ctx).paths,
     )
     if outcome.exit_code:
         raise typer.Exit(int(outcome.exit_code))
+
+
+@app.command()
+def safety(ctx: typer.Context) -> None:
+    """Urgent signs that need a doctor now, and the rule for these stretches."""
+    from . import render
+    from .output import console
+
+    console().print(render.safety_view(_catalog(ctx).warning))
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(min=1, max=36500, help="How many days back to show.")] = 30,
+    as_json: JsonFlag = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print the sessions as CSV.")] = False,
+) -> None:
+    """Recent routines, streaks, pain trend, and whether the rule says to stop."""
+    from datetime import UTC, datetime
+
+    from . import report
+    from .history_report import build_report
+    from .output import console, print_json
+
+    if as_json and as_csv:
+        raise typer.BadParameter("choose one of --json and --csv", param_hint="--csv")
+    settings = _settings(ctx)
+    try:
+        names = {s.id: s.name for s in _catalog(ctx).stretches}
+    except StretchcoachError:
+        names = {}  # a broken catalog should not hide the history
+    now = datetime.now(UTC)
+    data = build_report(settings.paths.history_db, days=days, now=now, names=names)
+    if as_json:
+        print_json(data.to_json())
+    elif as_csv:
+        import sys
+
+        sys.stdout.write(report.sessions_csv(data.sessions))
+    else:
+        console().print(report.history_view(data, now=now))
 
 
 def main() -> None:

@@ -1,27 +1,38 @@
-"""Wire a real routine run: the warning, the start prompt, the terminal, the summary.
+"""Wire a real routine run: history, check-ins, the warning, the terminal, the summary.
 
-This is the only place that picks the real clock, stdin and console for the
+This is the only place that picks the real clocks, stdin and console for the
 routine loop; the loop itself (``timer``) takes them as arguments.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from dataclasses import dataclass
-from typing import IO
+from datetime import UTC, datetime, timedelta
+from typing import IO, TYPE_CHECKING
 
 from rich.panel import Panel
 from rich.text import Text
 
-from . import screen
+from . import render, report, rule, screen
 from .cues import Cues, find_speech_command, parse_hook
 from .model import human_seconds
 from .output import console
+from .paths import Paths
 from .plan import Plan
-from .session import Outcome
+from .session import Outcome, RoutineSession
 from .terminal import TerminalInput
-from .timer import Display, LiveDisplay, PlainDisplay, run_routine
+from .timer import LiveDisplay, PlainDisplay, run_routine
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from .history import Recorder
+
+PAIN_PROMPT = "Back pain right now, 0–10 (Enter to skip): "
+_NO_PAIN_AFTER = (Outcome.INTERRUPTED, Outcome.TERMINATED, Outcome.HANGUP)
 
 
 @dataclass(frozen=True)
@@ -31,58 +42,170 @@ class CoachOptions:
     bell: bool = True
     voice: bool = False
     on_step: str | None = None
+    checkin: bool = True  # ask for pain before and after, on a terminal
+    pain_before: int | None = None
+    pain_after: int | None = None
+    reset_history: bool = False
 
 
-def coach(plan: Plan, *, warning: str, options: CoachOptions) -> Outcome:
+def coach(plan: Plan, *, warning: str, options: CoachOptions, paths: Paths) -> Outcome:
     out = console()
     hook = parse_hook(options.on_step) if options.on_step else None
-    speech = find_speech_command() if options.voice else None
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    db = open_history(paths, reset=options.reset_history, interactive=interactive)
+    try:
+        _first_run_safety(paths, warning)
+        _intro(plan, warning, plain=options.plain)
+        _persistence_check(db)
+        speech = find_speech_command() if options.voice else None
+        if options.voice and speech is None:
+            out.print("Voice: no speech command found (espeak-ng, espeak, spd-say or say); going on without it.")
+        pain_before = options.pain_before
+        if pain_before is None and options.checkin and interactive:
+            pain_before = ask_pain()
+        if options.confirm and interactive and not _confirmed():
+            out.print("Cancelled.")
+            return Outcome.QUIT
 
-    _intro(plan, warning, plain=options.plain)
-    if options.voice and speech is None:
-        out.print("Voice: no speech command found (espeak-ng, espeak, spd-say or say); going on without it.")
-    if options.confirm and interactive and not _confirmed():
-        out.print("Cancelled.")
-        return Outcome.QUIT
+        from .history import Recorder
 
-    cues = Cues(bell_out=_bell_stream() if options.bell else None, speech=speech, hook=hook)
-    display: Display
+        recorder = Recorder.start(db, plan, started_at=datetime.now(UTC), pain_before=pain_before)
+        cues = Cues(bell_out=_bell_stream() if options.bell else None, speech=speech, hook=hook)
+        session = _run(plan, options=options, interactive=interactive, cues=cues, recorder=recorder)
+        recorder.finish(session, ended_at=datetime.now(UTC))
+        outcome = session.outcome or Outcome.QUIT
+        try:
+            pain_after = options.pain_after
+            if pain_after is None and options.checkin and interactive and outcome not in _NO_PAIN_AFTER:
+                pain_after = ask_pain(after=True)
+            if pain_after is not None:
+                recorder.pain_after(pain_after)
+            verdict = rule.after_routine(pain_before, pain_after, hurt=outcome is Outcome.HURT)
+            out.print(screen.summary_view(session, warning))
+            if verdict is not rule.Verdict.OK and verdict is not rule.Verdict.HURT:
+                out.print(report.verdict_panel(verdict))
+            cues.flush(time.sleep, time.monotonic)
+        except OSError:  # the terminal is gone (SIGHUP): the history already has it all
+            pass
+        return outcome
+    finally:
+        db.close()
+
+
+def _run(plan: Plan, *, options: CoachOptions, interactive: bool, cues: Cues, recorder: Recorder) -> RoutineSession:
+    import sqlite3
+
+    recording = True
+
+    def observe(session: RoutineSession) -> None:
+        nonlocal recording
+        if recording:
+            try:
+                recorder.observe(session)
+            except sqlite3.Error as exc:  # keep coaching; say once that history stopped
+                recording = False
+                cues.notes.append(f"History: cannot save ({exc}); the routine goes on.")
+
     keys_fd = sys.stdin.fileno() if interactive and not options.plain else None
     with TerminalInput(keys_fd, output=sys.stdout) as inputs:
         if options.plain:
             display = PlainDisplay(sys.stdout)
             session = run_routine(
-                plan, clock=time.monotonic, inputs=inputs, display=display, cues=cues, resume_after_suspend=True
+                plan,
+                clock=time.monotonic,
+                inputs=inputs,
+                display=display,
+                cues=cues,
+                resume_after_suspend=True,
+                observe=observe,
             )
         else:
-            with LiveDisplay(out) as live:
-                session = run_routine(plan, clock=time.monotonic, inputs=inputs, display=live, cues=cues)
+            with LiveDisplay(console()) as live:
+                session = run_routine(
+                    plan, clock=time.monotonic, inputs=inputs, display=live, cues=cues, observe=observe
+                )
         cues.close()
-        try:
-            out.print(screen.summary_view(session, warning))
-            cues.flush(time.sleep, time.monotonic)
-        except OSError:  # the terminal is gone (SIGHUP): nothing left to show
-            pass
-    return session.outcome or Outcome.QUIT
+    return session
+
+
+def open_history(paths: Paths, *, reset: bool, interactive: bool) -> sqlite3.Connection:
+    """Open the history; a damaged one is moved aside only if the user says so."""
+    from .history import HistoryError, connect, move_aside
+
+    try:
+        return connect(paths.history_db)
+    except HistoryError as exc:
+        if not reset:
+            if not interactive:
+                raise
+            console().print(f"The history database {exc.path} cannot be used ({exc.problem}).", markup=False)
+            answer = _ask("Move it aside to a timestamped name and start a new history? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                raise
+        moved = move_aside(paths.history_db, now=datetime.now())
+        console().print(f"Moved the old history to {moved}; starting a new one.", markup=False)
+        return connect(paths.history_db)
+
+
+def _first_run_safety(paths: Paths, warning: str) -> None:
+    marker = paths.data_dir / "safety-shown"
+    if marker.exists():
+        return
+    console().print(render.safety_view(warning))
+    with contextlib.suppress(OSError):  # if it cannot be marked, it is shown again: better than never
+        marker.touch()
+
+
+def _persistence_check(db: sqlite3.Connection) -> None:
+    from .history import checkins
+
+    now = datetime.now(UTC)
+    state = rule.persistence(checkins(db, since=now - timedelta(days=rule.WINDOW_DAYS)), now=now)
+    if state.persists:
+        console().print(report.persists_panel(state))
 
 
 def _intro(plan: Plan, warning: str, *, plain: bool) -> None:
+    from .safety import SEE_SAFETY
+
     out = console()
     total = human_seconds(plan.total_seconds)
     names = ", ".join(s.name for s in plan.stretches)
     if plain:
-        out.print(f"{plan.routine.name}: {total}. {names}.", markup=False, soft_wrap=True)
-        for change in plan.changes:
-            out.print(f"  {change}", markup=False, soft_wrap=True)
-        out.print(f"Safety: {warning}", markup=False, soft_wrap=True)
+        for line in (f"{plan.routine.name}: {total}. {names}.", *plan.changes, f"Safety: {warning}", SEE_SAFETY):
+            out.print(line, markup=False, soft_wrap=True)
         return
     lines = Text.assemble((plan.routine.name, "bold"), f" · {total} · {names}")
     for change in plan.changes:
         lines.append(f"\n• {change}")
     out.print(Panel(lines, border_style="blue"))
-    out.print(Panel(Text(warning), title="⚠ Safety", title_align="left", border_style="yellow"))
+    out.print(render.warning_panel(warning))
     out.print("Keys: " + screen.KEY_HINTS, style="dim", markup=False)
+
+
+def ask_pain(*, after: bool = False) -> int | None:
+    """Ask for pain 0-10 until the answer is one (Enter or Ctrl-D skips)."""
+    prompt = ("After the routine: " if after else "") + PAIN_PROMPT
+    while True:
+        try:
+            answer = _ask(prompt).strip()
+        except KeyboardInterrupt:
+            if after:  # the routine is over and recorded: just skip the question
+                console().print()
+                return None
+            raise
+        if not answer:
+            return None
+        if answer.isdigit() and rule.PAIN_MIN <= int(answer) <= rule.PAIN_MAX:
+            return int(answer)
+        console().print("Please type a whole number from 0 (no pain) to 10 (worst), or press Enter to skip.")
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt)
+    except EOFError:
+        return ""
 
 
 def _confirmed() -> bool:

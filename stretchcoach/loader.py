@@ -24,6 +24,9 @@ FORMAT_VERSION = 1
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_SECONDS = 3600  # a single hold or gap longer than an hour is a typo
 MAX_REPS = 100
+# A catalog nests five levels deep. libyaml's composer recurses in C and crashes
+# the interpreter (no RecursionError) some tens of thousands of levels down.
+MAX_DEPTH = 64
 
 _STR = "tag:yaml.org,2002:str"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -53,7 +56,10 @@ def read_catalog(path: Path, *, known: Mapping[str, Stretch] | None = None) -> C
             raise CatalogError(
                 [f"{source}: file is {size / 2**20:.1f} MiB; a catalog may be at most {MAX_FILE_BYTES // 2**20} MiB"]
             )
-        data = path.read_bytes()
+        with path.open("rb") as file:  # bounded: /dev/zero or a pipe has no size to check
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise CatalogError([f"{source}: more than {MAX_FILE_BYTES // 2**20} MiB; a catalog may be at most that"])
     except FileNotFoundError:
         raise CatalogError([f"{source}: no such file"]) from None
     except PermissionError:
@@ -67,7 +73,10 @@ def parse_catalog(data: bytes | str, *, source: str, known: Mapping[str, Stretch
     """Parse catalog text; raise :class:`CatalogError` listing every problem."""
     text = _decode(data, source) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     try:
+        _check_depth(text, source)
         root = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        raise CatalogError([_reader_problem(exc, text, source)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
@@ -94,13 +103,44 @@ def parse_duration(value: object) -> int | None:
         return value
     if isinstance(value, str):
         text = value.strip()
-        if text.isdigit():
-            return int(text)
-        match = _DURATION.fullmatch(text)
-        if match and any(match.groups()):
-            minutes, seconds = (int(g) if g else 0 for g in match.groups())
-            return minutes * 60 + seconds
+        try:  # int() refuses digits such as "²" and more than 4300 of them
+            if text.isdigit():
+                return int(text)
+            match = _DURATION.fullmatch(text)
+            if match and any(match.groups()):
+                minutes, seconds = (int(g) if g else 0 for g in match.groups())
+                return minutes * 60 + seconds
+        except ValueError:
+            return None
     return None
+
+
+def _check_depth(text: str, source: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+                raise CatalogError([f"{where}: invalid YAML: nested more than {MAX_DEPTH} levels deep"])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, source: str) -> str:
+    """One line for a character YAML refuses (its first occurrence is the one refused)."""
+    if not isinstance(exc.character, int):
+        return f"{source}: invalid YAML: {exc.reason}"
+    # libyaml reports a byte offset, the pure-Python reader a character index:
+    # find the character instead, so the column counts characters either way.
+    at = text.find(chr(exc.character))
+    where = source
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        where = f"{source}:{line}:{column}"
+    return f"{where}: invalid YAML: character U+{exc.character:04X} is not allowed ({exc.reason})"
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -113,6 +153,11 @@ def _decode(data: bytes, source: str) -> str:
         raise CatalogError(
             [f"{source}:{line}:{column}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"]
         ) from None
+
+
+def _shown(text: str) -> str:
+    """``text`` for a one-line message: newlines and control characters escaped."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def _describe(node: yaml.Node) -> str:
@@ -137,7 +182,8 @@ class _Reader:
 
     def fail(self, node: yaml.Node, path: str, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(f"{self.source}:{mark.line + 1}:{mark.column + 1}: {path}: {message}")
+        where = path or "(top level)"  # the root mapping has no field path
+        self.problems.append(f"{self.source}:{mark.line + 1}:{mark.column + 1}: {where}: {message}")
 
     # -- shapes ---------------------------------------------------------------
 
@@ -157,14 +203,15 @@ class _Reader:
                 else:
                     self.fail(key_node, path, f"expected a field name, got {_describe(key_node)}")
                 continue
-            here = f"{path}.{key}" if path else key
+            shown = _shown(key)
+            here = f"{path}.{shown}" if path else shown
             if key in found:
                 self.fail(key_node, here, "duplicate key; each field may appear once")
                 continue
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(allowed)}"
-                self.fail(key_node, here, f"unknown field '{key}'; {hint}")
+                self.fail(key_node, here, f"unknown field '{shown}'; {hint}")
                 continue
             found[key] = value_node
         for key in required:
@@ -213,7 +260,10 @@ class _Reader:
         if node.tag == _STR:
             return node.value
         if node.tag == "tag:yaml.org,2002:int":
-            return yaml.constructor.SafeConstructor().construct_yaml_int(node)
+            try:  # an explicit `!!int abc` or `!!int ''`, or more than 4300 digits
+                return yaml.constructor.SafeConstructor().construct_yaml_int(node)
+            except (ValueError, IndexError):
+                return None
         return None
 
     def duration(self, node: yaml.Node, path: str, *, allow_zero: bool = False) -> int | None:
@@ -233,7 +283,7 @@ class _Reader:
     def count(self, node: yaml.Node, path: str) -> int | None:
         value = self._number(node)
         if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
+            value = parse_duration(value)  # the same whole-number rules, without int()'s ValueError
         if not isinstance(value, int):
             self.fail(node, path, f"expected a whole number of repetitions, got {_describe(node)}")
         elif not 1 <= value <= MAX_REPS:
@@ -463,5 +513,5 @@ class _Reader:
             return sid
         close = difflib.get_close_matches(sid, list(known), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        self.fail(node, path, f"no stretch '{sid}' in the catalog{hint}")
+        self.fail(node, path, f"no stretch '{_shown(sid)}' in the catalog{hint}")
         return None

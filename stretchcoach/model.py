@@ -138,6 +138,8 @@ class Catalog:
         if exact is not None:
             return exact
         wanted = _fold(query)
+        if not wanted:  # "" or "?" would match any name that folds to nothing, such as an emoji
+            return None
         for s in self.stretches:
             if wanted in (_fold(s.id), _fold(s.name), *(_fold(a) for a in s.aka)):
                 return s

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .model import Catalog, Cycle, Hold, Routine, Stretch, human_seconds
+from .safety import NOT_ADVICE, RED_FLAGS, SEE_SAFETY, URGENT
 
 
 def stretch_table(catalog: Catalog) -> Table:
@@ -36,7 +37,18 @@ def routine_table(catalog: Catalog, totals: dict[str, int]) -> Table:
 
 
 def warning_panel(warning: str, *, title: str = "Safety") -> Panel:
-    return Panel(Text(warning), title=f"⚠ {title}", title_align="left", border_style="yellow")
+    text = Text(warning)
+    text.append(f"\n{SEE_SAFETY}", style="dim")
+    return Panel(text, title=f"⚠ {title}", title_align="left", border_style="yellow")
+
+
+def safety_view(warning: str) -> Group:
+    flags = Text("\n".join(f"• {flag}" for flag in RED_FLAGS))
+    urgent = Group(Text(URGENT, style="bold"), flags)
+    return Group(
+        Panel(urgent, title="⚠ Get help now", title_align="left", border_style="red"),
+        Panel(Text(f"{warning}\n{NOT_ADVICE}"), title="⚠ The rule", title_align="left", border_style="yellow"),
+    )
 
 
 def stretch_panel(stretch: Stretch, warning: str) -> Group:

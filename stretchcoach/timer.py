@@ -125,11 +125,21 @@ def run_routine(
     display: Display,
     cues: Cues,
     resume_after_suspend: bool = False,
+    observe: Callable[[RoutineSession], None] | None = None,
 ) -> RoutineSession:
-    """Follow ``plan`` to its end, a key that ends it, or a signal; return the session."""
+    """Follow ``plan`` to its end, a key that ends it, or a signal; return the session.
+
+    ``observe`` is called after every change of step or state (the history records there).
+    """
     session = RoutineSession(plan, started=clock())
     loop = _Loop(
-        session, clock=clock, inputs=inputs, display=display, cues=cues, resume_after_suspend=resume_after_suspend
+        session,
+        clock=clock,
+        inputs=inputs,
+        display=display,
+        cues=cues,
+        resume_after_suspend=resume_after_suspend,
+        observe=observe,
     )
     loop.emit(session.begin(), clock())
     while not session.finished:
@@ -157,7 +167,9 @@ class _Loop:
         display: Display,
         cues: Cues,
         resume_after_suspend: bool,
+        observe: Callable[[RoutineSession], None] | None,
     ) -> None:
+        self.observe = observe
         self.session = session
         self.clock = clock
         self.inputs = inputs
@@ -171,6 +183,8 @@ class _Loop:
             return
         self.display.events(events, self.session, now)
         self.cues.handle(events, self.session, now)
+        if self.observe is not None:
+            self.observe(self.session)
 
     def take_message(self) -> str:
         notes = self.cues.notes
