@@ -1,0 +1,54 @@
+"""Regenerate the README screenshots with Rich's own SVG export.
+
+    python docs/screenshots.py
+
+Renders the real `list`, `show cat-cow` and routine screens from the built-in
+catalog into docs/*.svg. The routine screen is the live view 22.5 s into the
+default routine, drawn from a session driven by plain numbers (no waiting).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from stretchcoach import render, screen
+from stretchcoach.catalog import load_catalog
+from stretchcoach.plan import plan_routine
+from stretchcoach.session import RoutineSession
+
+DOCS = Path(__file__).resolve().parent
+
+
+def _console(width: int) -> Console:
+    return Console(record=True, width=width, force_terminal=True, color_system="truecolor", file=io.StringIO())
+
+
+def main() -> None:
+    catalog = load_catalog(catalog_path=None, user_catalog=None)
+    totals = {r.id: plan_routine(catalog, r).total_seconds for r in catalog.routines}
+
+    out = _console(100)
+    out.print(render.stretch_table(catalog))
+    out.print(render.routine_table(catalog, totals))
+    out.save_svg(str(DOCS / "list.svg"), title="stretchcoach list")
+
+    out = _console(90)
+    stretch = catalog.find_stretch("cat-cow")
+    assert stretch is not None
+    out.print(render.stretch_panel(stretch, catalog.warning))
+    out.save_svg(str(DOCS / "show.svg"), title="stretchcoach show cat-cow")
+
+    routine = catalog.routine("back-relief")
+    assert routine is not None
+    session = RoutineSession(plan_routine(catalog, routine), started=0.0)
+    session.update(22.5)
+    out = _console(80)
+    out.print(screen.live_view(session, 22.5, width=80, height=24))
+    out.save_svg(str(DOCS / "routine.svg"), title="stretchcoach routine")
+
+
+if __name__ == "__main__":
+    main()

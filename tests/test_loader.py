@@ -1,0 +1,1214 @@
+"""The catalog format, version 1, as tests: what loads, what is refused and exactly what is said.
+
+Every problem reads ``file:line:column: field.path: what was expected``, and a file
+with several problems reports all of them at once.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stretchcoach import loader
+from stretchcoach.catalog import load_catalog
+from stretchcoach.errors import CatalogError, ExitCode
+from stretchcoach.loader import MAX_REPS, MAX_SECONDS, CatalogFile, parse_catalog, parse_duration, read_catalog
+from stretchcoach.model import (
+    Breath,
+    Catalog,
+    Cycle,
+    Hold,
+    Phase,
+    Routine,
+    RoutineItem,
+    Side,
+    Stretch,
+    human_seconds,
+)
+from stretchcoach.paths import builtin_catalog_path
+from stretchcoach.render import routine_json, stretch_json
+
+# -- helpers ---------------------------------------------------------------------
+
+
+def parse(text: str | bytes, **kwargs: Any) -> CatalogFile:
+    return parse_catalog(text, source="c.yaml", **kwargs)
+
+
+def problems(text: str | bytes, **kwargs: Any) -> list[str]:
+    """The problems parse_catalog reports for ``text`` (it must refuse it)."""
+    with pytest.raises(CatalogError) as info:
+        parse(text, **kwargs)
+    return info.value.problems
+
+
+def one_stretch(timing: str, *, sid: str = "easy") -> str:
+    """A catalog with one stretch whose timing lines start on line 9, column 5."""
+    return (
+        "version: 1\n"
+        "stretches:\n"
+        f"  - id: {sid}\n"
+        "    name: Easy stretch\n"
+        "    targets: [back]\n"
+        "    setup: Stand tall.\n"
+        "    steps: [Reach up.]\n"
+        "    feel: A long back.\n" + textwrap.indent(textwrap.dedent(timing), "    ")
+    )
+
+
+# A hold stretch ("reach") and a stretch in phases ("rock"); routines start on line 21.
+TWO_STRETCHES = """\
+version: 1
+stretches:
+  - id: reach
+    name: Reach
+    targets: [back]
+    setup: Stand tall.
+    steps: [Reach up.]
+    feel: A long back.
+    hold: 30s
+  - id: rock
+    name: Rock
+    targets: [spine]
+    setup: Kneel.
+    steps: [Rock back and forth.]
+    feel: A loose spine.
+    reps: 3
+    phases:
+      - {cue: Rock back, seconds: 2}
+      - {cue: Rock forward, seconds: 2}
+routines:
+"""
+
+
+def with_routine(routine: str) -> str:
+    return TWO_STRETCHES + textwrap.indent(textwrap.dedent(routine), "  ")
+
+
+def builtin() -> CatalogFile:
+    return read_catalog(builtin_catalog_path())
+
+
+# -- what loads -------------------------------------------------------------------
+
+
+def test_a_catalog_needs_only_a_version() -> None:
+    assert parse("version: 1\n") == CatalogFile(warning=None, stretches=(), routines=())
+
+
+def test_version_may_be_quoted() -> None:
+    assert parse('version: "1"\nwarning: Careful.\n') == CatalogFile(warning="Careful.", stretches=(), routines=())
+
+
+def test_a_hold_stretch_loads_into_model_objects() -> None:
+    catalog = parse(
+        one_stretch(
+            """\
+            aka: [Easy one, The easy]
+            tips: [Breathe.]
+            cautions: [Stop if it hurts.]
+            hold: 30s
+            sides: [left, right]
+            """
+        )
+    )
+    assert catalog.stretches == (
+        Stretch(
+            id="easy",
+            name="Easy stretch",
+            targets=("back",),
+            setup="Stand tall.",
+            steps=("Reach up.",),
+            feel="A long back.",
+            timing=Hold(30, (Side.LEFT, Side.RIGHT)),
+            aka=("Easy one", "The easy"),
+            tips=("Breathe.",),
+            cautions=("Stop if it hurts.",),
+        ),
+    )
+
+
+def test_a_phase_stretch_loads_with_its_breath_and_reps() -> None:
+    catalog = parse(
+        one_stretch(
+            """\
+            reps: 6
+            phases:
+              - {cue: Arch, seconds: 4, breath: inhale}
+              - {cue: Round, seconds: 4s, breath: exhale}
+              - {cue: Rest, seconds: 2, breath: null}
+              - {cue: Look up, seconds: 1}
+            """
+        )
+    )
+    assert catalog.stretches[0].timing == Cycle(
+        (
+            Phase("Arch", 4, Breath.INHALE),
+            Phase("Round", 4, Breath.EXHALE),
+            Phase("Rest", 2),
+            Phase("Look up", 1),
+        ),
+        6,
+    )
+
+
+def test_phases_without_reps_are_done_once() -> None:
+    catalog = parse(one_stretch("phases: [{cue: Arch, seconds: 4}]\n"))
+    assert catalog.stretches[0].timing == Cycle((Phase("Arch", 4),), 1)
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [
+        ('"30s"', 30),
+        ("30s", 30),
+        ("1m", 60),
+        ("1m30s", 90),
+        ("45", 45),
+        ('"45"', 45),
+        ("1 min 30 sec", 90),
+        ("60m", MAX_SECONDS),
+    ],
+)
+def test_durations_accepted(written: str, seconds: int) -> None:
+    catalog = parse(one_stretch(f"hold: {written}\n"))
+    assert catalog.stretches[0].timing == Hold(seconds)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [(45, 45), ("45", 45), (" 45 ", 45), ("30s", 30), ("1m", 60), ("1m30s", 90), ("2min", 120), ("0", 0)],
+)
+def test_parse_duration(value: object, seconds: int) -> None:
+    assert parse_duration(value) == seconds
+
+
+@pytest.mark.parametrize("value", [True, None, 1.5, "", "s", "m", "1h", "30 seconds", "-5", "²", "1" * 5000, [30]])
+def test_parse_duration_refuses(value: object) -> None:
+    assert parse_duration(value) is None
+
+
+def test_text_fields_collapse_whitespace() -> None:
+    catalog = parse(
+        one_stretch("hold: 30\n").replace(
+            "    feel: A long back.\n", "    feel: >\n      A long\n        back,   really.\n"
+        )
+    )
+    assert catalog.stretches[0].feel == "A long back, really."
+
+
+def test_a_routine_loads_with_its_gaps_and_overrides() -> None:
+    catalog = parse(
+        with_routine(
+            """\
+            - id: morning
+              name: Morning
+              description: Wake the back up.
+              prep: 5s
+              rest: 0
+              switch: 1m
+              steps:
+                - reach
+                - {stretch: reach, hold: 45}
+                - {stretch: rock, reps: 5}
+            """
+        )
+    )
+    assert catalog.routines == (
+        Routine(
+            id="morning",
+            name="Morning",
+            description="Wake the back up.",
+            items=(RoutineItem("reach"), RoutineItem("reach", hold=45), RoutineItem("rock", reps=5)),
+            prep=5,
+            rest=0,
+            switch=60,
+        ),
+    )
+
+
+def test_a_routine_without_gaps_gets_the_defaults() -> None:
+    catalog = parse(with_routine("- {id: quick, name: Quick, steps: [reach]}\n"))
+    assert catalog.routines == (Routine(id="quick", name="Quick", description="", items=(RoutineItem("reach"),)),)
+    assert (Routine.prep, Routine.rest, Routine.switch) == (10, 10, 5)
+
+
+def test_a_routine_may_name_stretches_it_is_told_about() -> None:
+    known = {s.id: s for s in builtin().stretches}
+    catalog = parse("version: 1\nroutines:\n  - {id: cats, name: Cats, steps: [cat-cow, childs-pose]}\n", known=known)
+    assert catalog.routines[0].items == (RoutineItem("cat-cow"), RoutineItem("childs-pose"))
+
+
+def test_utf8_bom_is_accepted() -> None:
+    text = "version: 1\nwarning: Stop if it hurts.\n"
+    expected = CatalogFile(warning="Stop if it hurts.", stretches=(), routines=())
+    assert parse(b"\xef\xbb\xbf" + text.encode()) == expected
+    assert parse("\ufeff" + text) == expected
+
+
+def test_read_catalog_reads_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(one_stretch("hold: 20\n"), encoding="utf-8")
+    assert read_catalog(path).stretches[0].timing == Hold(20)
+
+
+# -- unknown, duplicate and missing fields ------------------------------------------
+
+
+def test_unknown_field_with_did_you_mean() -> None:
+    assert problems(one_stretch("hodl: 30\n")) == [
+        "c.yaml:9:5: stretches[0].hodl: unknown field 'hodl'; did you mean 'hold'?",
+        "c.yaml:3:5: stretches[0]: expected exactly one of 'hold' or 'phases', got neither",
+    ]
+
+
+def test_unknown_field_without_a_close_match_lists_the_fields() -> None:
+    assert problems("version: 1\ncolour: blue\n") == [
+        "c.yaml:2:1: colour: unknown field 'colour'; expected one of: version, warning, stretches, routines",
+    ]
+
+
+def test_unknown_field_names_are_shown_on_one_line() -> None:
+    assert problems('version: 1\n"a\\nb": 1\n') == [
+        "c.yaml:2:1: a\\nb: unknown field 'a\\nb'; expected one of: version, warning, stretches, routines",
+    ]
+
+
+def test_duplicate_yaml_mapping_key() -> None:
+    assert problems(one_stretch("hold: 30\nhold: 40\n")) == [
+        "c.yaml:10:5: stretches[0].hold: duplicate key; each field may appear once",
+    ]
+
+
+def test_missing_required_fields_are_each_named() -> None:
+    assert problems("version: 1\nstretches:\n  - id: bare\n    hold: 30\n") == [
+        f"c.yaml:3:5: stretches[0]: missing required field '{name}'"
+        for name in ("name", "targets", "setup", "steps", "feel")
+    ]
+
+
+def test_merge_keys_are_refused() -> None:
+    assert problems("version: 1\n<<: {warning: hi}\n") == [
+        "c.yaml:2:1: (top level): merge keys (<<) are not supported; write the fields out",
+    ]
+
+
+def test_field_names_must_be_text() -> None:
+    assert problems("version: 1\n3: three\n") == ["c.yaml:2:1: (top level): expected a field name, got a number ('3')"]
+
+
+def test_duplicate_stretch_id() -> None:
+    text = (
+        one_stretch("hold: 30\n")
+        + "  - {id: easy, name: Again, targets: [b], setup: s, steps: [s], feel: f, hold: 5}\n"
+    )
+    assert problems(text) == ["c.yaml:10:5: stretches[1].id: duplicate id 'easy'; ids must be unique"]
+
+
+def test_duplicate_routine_id() -> None:
+    text = with_routine(
+        """\
+        - {id: twice, name: One, steps: [reach]}
+        - {id: twice, name: Two, steps: [rock]}
+        """
+    )
+    assert problems(text) == ["c.yaml:22:5: routines[1].id: duplicate id 'twice'; ids must be unique"]
+
+
+@pytest.mark.parametrize("bad", ["Cat-Cow", "cat_cow", "cat cow", "-cat", "cat-", "cat--cow", "katzenbuckel!"])
+def test_stretch_ids_are_slugs(bad: str) -> None:
+    assert problems(one_stretch("hold: 30\n", sid=f'"{bad}"')) == [
+        f"c.yaml:3:11: stretches[0].id: expected an id of lowercase letters, digits and dashes (like 'cat-cow'), "
+        f"got {bad!r}",
+    ]
+
+
+def test_routine_ids_are_slugs() -> None:
+    assert problems(with_routine("- {id: Morning Routine, name: M, steps: [reach]}\n")) == [
+        "c.yaml:21:11: routines[0].id: expected an id of lowercase letters, digits and dashes (like 'cat-cow'), "
+        "got 'Morning Routine'",
+    ]
+
+
+def test_text_fields_must_be_text() -> None:
+    text = (
+        one_stretch("hold: 30\n").replace("name: Easy stretch", "name: yes").replace("steps: [Reach up.]", "steps: []")
+    )
+    assert problems(text) == [
+        "c.yaml:4:11: stretches[0].name: expected text, got a yes/no value ('yes')",
+        "c.yaml:7:12: stretches[0].steps: expected at least one entry",
+    ]
+
+
+# -- timing: hold or phases -----------------------------------------------------------
+
+
+def test_both_hold_and_phases() -> None:
+    assert problems(one_stretch("hold: 30\nphases: [{cue: Arch, seconds: 4}]\n")) == [
+        "c.yaml:3:5: stretches[0]: expected exactly one of 'hold' or 'phases', got both",
+    ]
+
+
+def test_neither_hold_nor_phases() -> None:
+    assert problems(one_stretch("")) == [
+        "c.yaml:3:5: stretches[0]: expected exactly one of 'hold' or 'phases', got neither",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("0", "expected a duration greater than zero, got 0 s"),
+        ("0s", "expected a duration greater than zero, got 0 s"),
+        ("-5", "expected a duration greater than zero, got -5 s"),
+        ("61m", "expected at most 60 minutes, got 3660 s"),
+        ("3601", "expected at most 60 minutes, got 3601 s"),
+    ],
+)
+def test_hold_out_of_range(written: str, message: str) -> None:
+    assert problems(one_stretch(f"hold: {written}\n")) == [f"c.yaml:9:11: stretches[0].hold: {message}"]
+
+
+@pytest.mark.parametrize(
+    ("written", "got"),
+    [
+        ("30 seconds", "text ('30 seconds')"),
+        ("1h", "text ('1h')"),
+        ('"-5"', "text ('-5')"),
+        ("1m-30s", "text ('1m-30s')"),
+        ('""', "text"),
+        ("30.5", "a number ('30.5')"),
+        ("true", "a yes/no value ('true')"),
+        ("", "nothing"),
+        ("[30]", "a list"),
+        ("{seconds: 30}", "a mapping"),
+        ('"²"', "text ('²')"),
+        ("!!int abc", "a number ('abc')"),
+        ("1" * 50, "a number ('1111111111111111111111111111111111111...')"),
+        ("1" * 5000, "a number ('1111111111111111111111111111111111111...')"),
+    ],
+)
+def test_bad_duration(written: str, got: str) -> None:
+    assert problems(one_stretch(f"hold: {written}\n")) == [
+        f"c.yaml:9:{10 if written == '' else 11}: stretches[0].hold: "
+        f'expected a duration such as 30, "30s", "1m" or "1m30s", got {got}',
+    ]
+
+
+def test_phase_seconds_must_be_positive() -> None:
+    assert problems(one_stretch("phases: [{cue: Arch, seconds: 0}, {cue: Round, seconds: -1}]\n")) == [
+        "c.yaml:9:31: stretches[0].phases[0].seconds: expected a duration greater than zero, got 0 s",
+        "c.yaml:9:60: stretches[0].phases[1].seconds: expected a duration greater than zero, got -1 s",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("0", "expected a number from 1 to 100, got 0"),
+        ("-1", "expected a number from 1 to 100, got -1"),
+        (str(MAX_REPS + 1), "expected a number from 1 to 100, got 101"),
+        ("many", "expected a whole number of repetitions, got text ('many')"),
+        ("2.5", "expected a whole number of repetitions, got a number ('2.5')"),
+        ('"²"', "expected a whole number of repetitions, got text ('²')"),
+    ],
+)
+def test_bad_reps(written: str, message: str) -> None:
+    assert problems(one_stretch(f"reps: {written}\nphases: [{{cue: Arch, seconds: 4}}]\n")) == [
+        f"c.yaml:9:11: stretches[0].reps: {message}",
+    ]
+
+
+def test_reps_as_quoted_digits_are_accepted() -> None:
+    assert parse(one_stretch('reps: "3"\nphases: [{cue: Arch, seconds: 4}]\n')).stretches[0].timing == Cycle(
+        (Phase("Arch", 4),), 3
+    )
+
+
+def test_reps_with_hold() -> None:
+    assert problems(one_stretch("hold: 30\nreps: 2\n")) == [
+        "c.yaml:10:11: stretches[0].reps: 'reps' goes with 'phases'; a hold is done once per side",
+    ]
+
+
+def test_sides_with_phases() -> None:
+    assert problems(one_stretch("phases: [{cue: Arch, seconds: 4}]\nsides: [left, right]\n")) == [
+        "c.yaml:10:12: stretches[0].sides: 'sides' goes with 'hold'; give each side its own phase instead",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("[up]", "c.yaml:10:13: stretches[0].sides[0]: expected one of left, right, got text ('up')"),
+        ("[left, LEFT]", "c.yaml:10:19: stretches[0].sides[1]: expected one of left, right, got text ('LEFT')"),
+        ("[left, left]", "c.yaml:10:19: stretches[0].sides[1]: side 'left' is listed twice"),
+        ("[]", "c.yaml:10:12: stretches[0].sides: expected at least one side"),
+        ("left", "c.yaml:10:12: stretches[0].sides: expected a list of sides (left, right), got text ('left')"),
+    ],
+)
+def test_bad_sides(written: str, problem: str) -> None:
+    assert problems(one_stretch(f"hold: 30\nsides: {written}\n")) == [problem]
+
+
+def test_one_side_is_allowed() -> None:
+    assert parse(one_stretch("hold: 30\nsides: [right]\n")).stretches[0].timing == Hold(30, (Side.RIGHT,))
+
+
+def test_bad_breath() -> None:
+    assert problems(one_stretch("phases:\n  - {cue: Arch, seconds: 4, breath: hold}\n")) == [
+        "c.yaml:10:38: stretches[0].phases[0].breath: expected one of inhale, exhale, got text ('hold')",
+    ]
+
+
+def test_bad_phases() -> None:
+    assert problems(one_stretch("phases: []\n")) == ["c.yaml:9:13: stretches[0].phases: expected at least one phase"]
+    assert problems(one_stretch("phases: [Arch]\n")) == [
+        "c.yaml:9:14: stretches[0].phases[0]: expected a mapping of cue, seconds, breath, got text ('Arch')",
+    ]
+    assert problems(one_stretch("phases: [{cue: Arch}]\n")) == [
+        "c.yaml:9:14: stretches[0].phases[0]: missing required field 'seconds'",
+    ]
+
+
+# -- routines --------------------------------------------------------------------------
+
+
+def test_routine_naming_an_unknown_stretch_suggests_a_close_one() -> None:
+    assert problems(with_routine("- {id: r, name: R, steps: [reach, rokc, xyzzy]}\n")) == [
+        "c.yaml:21:35: routines[0].steps[1]: no stretch 'rokc' in the catalog; did you mean 'rock'?",
+        "c.yaml:21:41: routines[0].steps[2]: no stretch 'xyzzy' in the catalog",
+    ]
+
+
+def test_routine_suggestions_include_stretches_from_known() -> None:
+    known = {s.id: s for s in builtin().stretches}
+    assert problems("version: 1\nroutines:\n  - {id: r, name: R, steps: [cat-cw]}\n", known=known) == [
+        "c.yaml:3:29: routines[0].steps[0]: no stretch 'cat-cw' in the catalog; did you mean 'cat-cow'?",
+    ]
+
+
+def test_routine_override_hold_on_a_phase_stretch() -> None:
+    assert problems(with_routine("- {id: r, name: R, steps: [{stretch: rock, hold: 30}]}\n")) == [
+        "c.yaml:21:49: routines[0].steps[0].hold: 'rock' is done in phases; override 'reps' instead",
+    ]
+
+
+def test_routine_override_reps_on_a_hold_stretch() -> None:
+    assert problems(with_routine("- {id: r, name: R, steps: [{stretch: reach, reps: 3}]}\n")) == [
+        "c.yaml:21:50: routines[0].steps[0].reps: 'reach' is a hold; override 'hold' instead",
+    ]
+
+
+def test_routine_override_values_are_checked() -> None:
+    assert problems(
+        with_routine("- {id: r, name: R, steps: [{stretch: reach, hold: 0}, {stretch: rock, reps: 0}]}\n")
+    ) == [
+        "c.yaml:21:50: routines[0].steps[0].hold: expected a duration greater than zero, got 0 s",
+        "c.yaml:21:76: routines[0].steps[1].reps: expected a number from 1 to 100, got 0",
+    ]
+
+
+def test_routine_with_empty_steps() -> None:
+    assert problems(with_routine("- {id: r, name: R, steps: []}\n")) == [
+        "c.yaml:21:29: routines[0].steps: expected at least one stretch",
+    ]
+
+
+def test_routine_gaps_may_be_zero_but_not_negative() -> None:
+    assert problems(with_routine("- {id: r, name: R, prep: -1, steps: [reach]}\n")) == [
+        "c.yaml:21:28: routines[0].prep: expected a duration zero or more, got -1 s",
+    ]
+
+
+# -- the file as a whole ---------------------------------------------------------------
+
+
+def test_wrong_version() -> None:
+    assert problems("version: 2\nstretches: []\n") == [
+        "c.yaml:1:10: version: expected 1 (the only format this version reads)",
+    ]
+
+
+def test_missing_version() -> None:
+    assert problems("warning: Careful.\n") == ["c.yaml:1:1: (top level): missing required field 'version'"]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n", b"", b"\xef\xbb\xbf"])
+def test_empty_file(text: str | bytes) -> None:
+    assert problems(text) == ["c.yaml: the file is empty; a catalog starts with `version: 1`"]
+
+
+@pytest.mark.parametrize(
+    ("text", "got"),
+    [
+        ("- version: 1\n", "a list"),
+        ("just words\n", "text ('just words')"),
+        ("---\n", "nothing"),
+        ("42\n", "a number ('42')"),
+    ],
+)
+def test_top_level_must_be_a_mapping(text: str, got: str) -> None:
+    assert problems(text) == [
+        f"c.yaml:1:1: (top level): expected a mapping of version, warning, stretches, routines, got {got}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("version: 1\nstretches: [\n", "c.yaml:3:1: invalid YAML: while parsing a flow node expected the node content"),
+        (
+            "version: 1\n  warning: x\n",
+            "c.yaml:2:10: invalid YAML: mapping values are not allowed in this context",
+        ),
+        (
+            "version: 1\nwarning: *nowhere\n",
+            "c.yaml:2:10: invalid YAML: found undefined alias nowhere",
+        ),
+        ("version: 1\n---\nversion: 1\n", "c.yaml:2:1: invalid YAML: expected a single document in the stream"),
+        (
+            'version: 1\nwarning: "\\q"\n',
+            "c.yaml:2:11: invalid YAML: while scanning a double-quoted scalar found unknown escape character 'q'",
+        ),
+    ],
+)
+def test_invalid_yaml_reports_its_position(text: str, problem: str) -> None:
+    assert problems(text) == [problem]
+
+
+def test_characters_yaml_refuses_are_reported_with_their_position() -> None:
+    (problem,) = problems("version: 1\nwarning: ça\x07va\n")
+    assert problem.startswith("c.yaml:2:12: invalid YAML: character U+0007 is not allowed (")
+    assert "\n" not in problem
+
+
+def test_deep_nesting_is_refused_before_it_can_crash_the_parser() -> None:
+    # libyaml's composer recurses in C: ~30 000 levels used to kill the interpreter.
+    assert problems("[" * 100_000) == [
+        f"c.yaml:1:{loader.MAX_DEPTH + 1}: invalid YAML: nested more than 64 levels deep"
+    ]
+    # Nesting within the limit is still parsed, and then judged as a catalog.
+    nested = "[" * loader.MAX_DEPTH + "]" * loader.MAX_DEPTH
+    assert problems(f"version: 1\nwarning: {nested}\n") == ["c.yaml:2:10: warning: expected text, got a list"]
+
+
+TAGS = [
+    "!!python/object/apply:os.system ['touch {marker}']",
+    "!!python/object/apply:subprocess.call [['touch', '{marker}']]",
+    "!!python/object/new:os.system ['touch {marker}']",
+    "!!python/name:os.system",
+]
+
+
+@pytest.mark.parametrize("tagged", TAGS)
+def test_python_tags_never_run_code(tagged: str, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    value = tagged.format(marker=marker)
+    for text in (f"{value}\n", f"version: 1\nwarning: {value}\n", one_stretch(f"hold: {value}\n")):
+        with pytest.raises(CatalogError) as info:
+            parse(text)
+        assert info.value.problems
+        assert all(p.startswith("c.yaml:") for p in info.value.problems)
+    path = tmp_path / "evil.yaml"
+    path.write_text(f"version: 1\nstretches:\n  - {value}\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"evil\.yaml:3:5: stretches\[0\]: expected a mapping of id, name"):
+        read_catalog(path)
+    assert not marker.exists()
+
+
+def test_a_python_tag_is_described_not_constructed() -> None:
+    assert problems("version: 1\nwarning: !!python/object/apply:os.system ['echo hi']\n") == [
+        "c.yaml:2:10: warning: expected text, got a list",
+    ]
+
+
+def test_non_utf8_bytes_report_where_they_are() -> None:
+    assert problems(b"version: 1\nwarning: caf\xe9 au lait\n") == [
+        "c.yaml:2:13: the file is not UTF-8 text (byte 0xe9); save it as UTF-8",
+    ]
+
+
+def test_multiple_problems_are_collected_in_one_error() -> None:
+    text = (
+        with_routine("- {id: r, name: R, steps: [rokc]}\n")
+        .replace("hold: 30s", "hold: 0")
+        .replace("reps: 3", "reps: lots")
+    )
+    text = text.replace("version: 1\n", "version: 1\nwarnign: Careful.\n")
+    with pytest.raises(CatalogError) as info:
+        parse(text)
+    assert info.value.problems == [
+        "c.yaml:2:1: warnign: unknown field 'warnign'; did you mean 'warning'?",
+        "c.yaml:10:11: stretches[0].hold: expected a duration greater than zero, got 0 s",
+        "c.yaml:17:11: stretches[1].reps: expected a whole number of repetitions, got text ('lots')",
+        "c.yaml:22:29: routines[0].steps[0]: no stretch 'rokc' in the catalog",
+    ]
+    # The one line the CLI prints names the first problem and counts the rest.
+    assert str(info.value) == (
+        "c.yaml:2:1: warnign: unknown field 'warnign'; did you mean 'warning'? "
+        "(and 3 more problems; see `stretchcoach validate`)"
+    )
+    assert info.value.exit_code == ExitCode.USAGE
+
+
+def test_a_single_problem_is_the_whole_message() -> None:
+    with pytest.raises(CatalogError) as info:
+        parse("version: 2\n")
+    assert str(info.value) == "c.yaml:1:10: version: expected 1 (the only format this version reads)"
+
+
+# -- reading files -----------------------------------------------------------------------
+
+
+def test_read_catalog_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("version: 2\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        read_catalog(path)
+    assert info.value.problems == [f"{path}:1:10: version: expected 1 (the only format this version reads)"]
+
+
+def test_read_catalog_of_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError) as info:
+        read_catalog(tmp_path)
+    assert info.value.problems == [f"{tmp_path}: is a directory, not a catalog file"]
+
+
+def test_read_catalog_of_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError) as info:
+        read_catalog(tmp_path / "nope.yaml")
+    assert info.value.problems == [f"{tmp_path / 'nope.yaml'}: no such file"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read a chmod 000 file")
+def test_read_catalog_of_an_unreadable_file(tmp_path: Path) -> None:
+    path = tmp_path / "secret.yaml"
+    path.write_text("version: 1\n", encoding="utf-8")
+    path.chmod(0)
+    try:
+        with pytest.raises(CatalogError) as info:
+            read_catalog(path)
+    finally:
+        path.chmod(0o600)
+    assert info.value.problems == [f"{path}: permission denied; cannot read the catalog"]
+
+
+def test_read_catalog_when_permission_is_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same path as the chmod test, reachable when the tests run as root."""
+    path = tmp_path / "secret.yaml"
+    path.write_text("version: 1\n", encoding="utf-8")
+
+    def denied(self: Path, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", denied)
+    with pytest.raises(CatalogError) as info:
+        read_catalog(path)
+    assert info.value.problems == [f"{path}: permission denied; cannot read the catalog"]
+
+
+def test_read_catalog_of_an_oversize_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 2**20)
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"version: 1\n" + b"# padding\n" * (3 * 2**20 // 20))
+    with pytest.raises(CatalogError) as info:
+        read_catalog(path)
+    assert info.value.problems == [f"{path}: file is 1.5 MiB; a catalog may be at most 1 MiB"]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_read_catalog_stops_reading_an_endless_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A device or pipe has no size to check up front; it must not be read to the end."""
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 2**20)
+    with pytest.raises(CatalogError) as info:
+        read_catalog(Path("/dev/zero"))
+    assert info.value.problems == ["/dev/zero: more than 1 MiB; a catalog may be at most that"]
+
+
+def test_read_catalog_at_the_size_limit_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 1024)
+    path = tmp_path / "full.yaml"
+    text = "version: 1\n"
+    path.write_text(text + "#" * (1024 - len(text)), encoding="utf-8")
+    assert path.stat().st_size == 1024
+    assert read_catalog(path) == CatalogFile(warning=None, stretches=(), routines=())
+
+
+# -- the built-in catalog ---------------------------------------------------------------------
+
+SEED_IDS = ("supine-hip-flexor", "childs-pose", "cat-cow", "seated-spinal-twist")
+
+
+def test_builtin_catalog_loads_with_a_warning_to_see_a_doctor() -> None:
+    catalog = builtin()
+    assert catalog.warning is not None
+    assert "doctor" in catalog.warning
+    assert "\n" not in catalog.warning
+
+
+def test_builtin_catalog_has_the_seed_stretches_in_seed_order() -> None:
+    assert tuple(s.id for s in builtin().stretches) == SEED_IDS
+
+
+def test_builtin_catalog_keeps_the_seed_timings() -> None:
+    timings = {s.id: s.timing for s in builtin().stretches}
+    assert timings["supine-hip-flexor"] == Hold(30, (Side.LEFT, Side.RIGHT))
+    assert timings["childs-pose"] == Hold(30)
+    assert timings["cat-cow"] == Cycle(
+        (
+            Phase("Inhale — arch your back and look up to the ceiling", 4, Breath.INHALE),
+            Phase("Exhale — round your back and tuck your chin to your chest", 4, Breath.EXHALE),
+        ),
+        6,
+    )
+    assert timings["seated-spinal-twist"] == Cycle(
+        (Phase("Twist to the left", 5), Phase("Twist to the right", 5)),
+        4,
+    )
+
+
+def test_builtin_routine_back_relief_does_all_four_in_order() -> None:
+    (routine,) = builtin().routines
+    assert routine.id == "back-relief"
+    assert routine.items == tuple(RoutineItem(sid) for sid in SEED_IDS)
+    assert (routine.prep, routine.rest, routine.switch) == (10, 10, 5)
+
+
+def test_builtin_childs_pose_is_also_called_balasana() -> None:
+    childs_pose = builtin().stretches[1]
+    assert childs_pose.name == "Child's pose"
+    assert childs_pose.aka == ("Balasana",)
+
+
+# -- round trips ---------------------------------------------------------------------------------
+
+Duration = Callable[[int], int | str]
+
+
+def _as_int(seconds: int) -> int | str:
+    return seconds
+
+
+def catalog_yaml(
+    stretches: list[dict[str, Any]],
+    routines: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    *,
+    warning: str | None = None,
+    duration: Duration = _as_int,
+) -> str:
+    """Catalog YAML from the JSON that ``render.stretch_json``/``routine_json`` give."""
+    doc: dict[str, Any] = {"version": 1}
+    if warning is not None:
+        doc["warning"] = warning
+    doc["stretches"] = []
+    for s in stretches:
+        entry = {key: s[key] for key in ("id", "name", "targets", "setup", "steps", "feel")}
+        entry |= {key: s[key] for key in ("aka", "tips", "cautions") if s[key]}
+        timing = s["timing"]
+        if "hold" in timing:
+            entry["hold"] = duration(timing["hold"])
+            if timing["sides"]:
+                entry["sides"] = timing["sides"]
+        else:
+            entry["reps"] = timing["reps"]
+            entry["phases"] = [
+                {"cue": p["cue"], "seconds": duration(p["seconds"])} | ({"breath": p["breath"]} if p["breath"] else {})
+                for p in timing["phases"]
+            ]
+        doc["stretches"].append(entry)
+    if routines:
+        doc["routines"] = []
+    for r in routines:
+        entry = {"id": r["id"], "name": r["name"]}
+        if r["description"]:
+            entry["description"] = r["description"]
+        entry |= {gap: duration(r[gap]) for gap in ("prep", "rest", "switch")}
+        entry["steps"] = [
+            step["stretch"]
+            if step["hold"] is None and step["reps"] is None
+            else {"stretch": step["stretch"]}
+            | ({"hold": duration(step["hold"])} if step["hold"] is not None else {})
+            | ({"reps": step["reps"]} if step["reps"] is not None else {})
+            for step in r["steps"]
+        ]
+        doc["routines"].append(entry)
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+def test_stretch_json_written_back_as_yaml_gives_equal_stretches() -> None:
+    original = builtin()
+    text = catalog_yaml(
+        [stretch_json(s) for s in original.stretches],
+        [routine_json(r, 0) for r in original.routines],
+        warning=original.warning,
+    )
+    assert parse(text) == original
+
+
+# -- model -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seed() -> Catalog:
+    return load_catalog(catalog_path=None, user_catalog=None)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("cat-cow", "cat-cow"),
+        ("CAT-COW", "cat-cow"),
+        ("cat cow", "cat-cow"),
+        ("Cat-cow pose", "cat-cow"),
+        ("childs pose", "childs-pose"),
+        ("Child's Pose", "childs-pose"),
+        ("child’s pose", "childs-pose"),
+        ("CHILDS-POSE", "childs-pose"),
+        ("BALASANA", "childs-pose"),
+        ("balasana", "childs-pose"),
+        ("Supine hip-flexor stretch", "supine-hip-flexor"),
+        ("seated spinal twist!", "seated-spinal-twist"),
+    ],
+)
+def test_find_stretch_by_id_name_or_aka_in_any_case(seed: Catalog, query: str, found: str) -> None:
+    stretch = seed.find_stretch(query)
+    assert stretch is not None
+    assert stretch.id == found
+
+
+@pytest.mark.parametrize("query", ["cat-cw", "xyzzy", "child", "", "?", "  "])
+def test_find_stretch_finds_nothing(seed: Catalog, query: str) -> None:
+    assert seed.find_stretch(query) is None
+
+
+def test_find_stretch_never_matches_a_name_without_letters() -> None:
+    """A name or aka with no letters or digits (an emoji) must not match every punctuation-only query."""
+    lotus = Stretch("lotus", "Lotus", ("hips",), "Sit.", ("Cross your legs.",), "Open hips.", Hold(30), aka=("🧘",))
+    catalog = Catalog(warning="Careful.", stretches=(lotus,))
+    assert catalog.find_stretch("🧘") is lotus
+    assert catalog.find_stretch("?") is None
+    assert catalog.find_stretch("") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "suggestion"),
+    [("cat-cw", "cat-cow"), ("CAT-CW", "cat-cow"), ("childs-pse", "childs-pose"), ("xyzzy", None)],
+)
+def test_suggest_stretch(seed: Catalog, query: str, suggestion: str | None) -> None:
+    assert seed.suggest_stretch(query) == suggestion
+
+
+def test_suggest_routine(seed: Catalog) -> None:
+    assert seed.suggest_routine("back-releif") == "back-relief"
+    assert seed.suggest_routine("zzz") is None
+
+
+def test_catalog_lookups_by_exact_id(seed: Catalog) -> None:
+    assert seed.stretch("cat-cow") is seed.stretches[2]
+    assert seed.stretch("Cat-Cow") is None
+    assert seed.routine("back-relief") is seed.routines[0]
+    assert seed.routine("nope") is None
+
+
+@pytest.mark.parametrize(
+    ("timing", "summary", "total"),
+    [
+        (Hold(30, (Side.LEFT, Side.RIGHT)), "30 s × 2 sides", 60),
+        (Hold(30), "30 s", 30),
+        (Hold(20, (Side.LEFT,)), "20 s, left side", 20),
+        (
+            Cycle((Phase("Arch", 4, Breath.INHALE), Phase("Round", 4, Breath.EXHALE)), 6),
+            "6 × inhale 4 s / exhale 4 s",
+            48,
+        ),
+        (
+            Cycle((Phase("Twist to the left", 5), Phase("Twist to the right", 5)), 4),
+            "4 × twist to the left 5 s / twist to the right 5 s",
+            40,
+        ),
+    ],
+)
+def test_timing_summary_and_total(timing: Hold | Cycle, summary: str, total: int) -> None:
+    assert timing.summary() == summary
+    assert timing.total_seconds == total
+
+
+def test_stretch_seconds_is_its_time_under_stretch(seed: Catalog) -> None:
+    assert [s.seconds for s in seed.stretches] == [60, 30, 48, 40]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0 s"),
+        (45, "45 s"),
+        (59.6, "1 min"),
+        (60, "1 min"),
+        (90, "1 min 30 s"),
+        (253, "4 min 13 s"),
+        (3600, "60 min"),
+    ],
+)
+def test_human_seconds(seconds: float, text: str) -> None:
+    assert human_seconds(seconds) == text
+
+
+# -- catalog.load_catalog: the built-in file plus the user's ----------------------------------------------
+
+USER_CATALOG = """\
+version: 1
+warning: Stop at once if anything tingles or goes numb.
+stretches:
+  - id: wall-lean
+    name: Wall lean
+    targets: [calves]
+    setup: Face a wall.
+    steps: [Lean into the wall.]
+    feel: A stretch in your calves.
+    hold: 20s
+  - id: childs-pose
+    name: Child's pose, long
+    targets: [lower back]
+    setup: Kneel.
+    steps: [Sit back on your heels.]
+    feel: A long back.
+    hold: 1m
+routines:
+  - id: evening
+    name: Evening
+    steps: [wall-lean, {stretch: cat-cow, reps: 2}, childs-pose]
+"""
+
+
+def test_load_catalog_without_a_user_file_is_the_builtin_one(user_catalog: Path) -> None:
+    assert not user_catalog.exists()
+    catalog = load_catalog(catalog_path=None, user_catalog=user_catalog)
+    original = builtin()
+    assert (catalog.warning, catalog.stretches, catalog.routines) == (
+        original.warning,
+        original.stretches,
+        original.routines,
+    )
+
+
+def test_user_catalog_adds_replaces_and_overrides_the_warning(user_catalog: Path) -> None:
+    user_catalog.write_text(USER_CATALOG, encoding="utf-8")
+    catalog = load_catalog(catalog_path=None, user_catalog=user_catalog)
+    assert catalog.warning == "Stop at once if anything tingles or goes numb."
+    # Replaced stretches keep their place; new ones come after the built-in ones.
+    assert [s.id for s in catalog.stretches] == [*SEED_IDS, "wall-lean"]
+    childs_pose = catalog.stretch("childs-pose")
+    assert childs_pose is not None
+    assert (childs_pose.name, childs_pose.timing) == ("Child's pose, long", Hold(60))
+    assert [r.id for r in catalog.routines] == ["back-relief", "evening"]
+    evening = catalog.routine("evening")
+    assert evening is not None
+    assert evening.items == (RoutineItem("wall-lean"), RoutineItem("cat-cow", reps=2), RoutineItem("childs-pose"))
+
+
+def test_user_catalog_without_a_warning_keeps_the_builtin_one(user_catalog: Path) -> None:
+    user_catalog.write_text(USER_CATALOG.replace("warning: Stop at once if anything tingles or goes numb.\n", ""))
+    assert load_catalog(catalog_path=None, user_catalog=user_catalog).warning == builtin().warning
+
+
+def test_a_base_catalog_without_a_warning_gets_the_builtin_one(tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(
+        USER_CATALOG.replace("warning: Stop at once if anything tingles or goes numb.\n", "").split("routines:")[0]
+    )
+    catalog = load_catalog(catalog_path=base, user_catalog=None)
+    assert catalog.warning == builtin().warning
+    assert [s.id for s in catalog.stretches] == ["wall-lean", "childs-pose"]
+    assert catalog.routines == ()
+
+
+def test_a_broken_user_catalog_names_the_user_file(user_catalog: Path) -> None:
+    user_catalog.write_text("version: 1\nroutines:\n  - {id: r, name: R, steps: [cat-cw]}\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        load_catalog(catalog_path=None, user_catalog=user_catalog)
+    assert info.value.problems == [
+        f"{user_catalog}:3:29: routines[0].steps[0]: no stretch 'cat-cw' in the catalog; did you mean 'cat-cow'?",
+    ]
+
+
+# -- properties ------------------------------------------------------------------------------------------------
+
+FRAGMENTS = [
+    "version: 1\n",
+    "version: 2\n",
+    "warning: careful\n",
+    "stretches:\n",
+    "routines:\n",
+    "  - ",
+    "    ",
+    "id: cat-cow\n",
+    "id: Bad Id\n",
+    "name: x\n",
+    "targets: [a]\n",
+    "setup: s\n",
+    "steps: [a]\n",
+    "steps: [cat-cow, {stretch: cat-cow, hold: 30}]\n",
+    "feel: f\n",
+    "hold: ",
+    "30s",
+    "1m30s",
+    "-5",
+    "0",
+    "!!int x",
+    "!!python/object/apply:os.system ['true']",
+    "sides: [left, right]\n",
+    "phases:\n",
+    "- {cue: c, seconds: 4, breath: inhale}\n",
+    "reps: 6\n",
+    "&a ",
+    "*a",
+    "<<: ",
+    "? ",
+    "- ",
+    ": ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "'",
+    '"',
+    "|\n",
+    ">-\n",
+    "#",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "\t",
+    "\n",
+    "\ufeff",
+    "é",
+    "\x00",
+]
+
+yamlish = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join)
+
+
+def _parses_or_refuses_cleanly(data: str | bytes) -> None:
+    try:
+        result = parse(data)
+    except CatalogError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert problem.startswith("c.yaml")
+            assert "\n" not in problem
+    else:
+        assert isinstance(result, CatalogFile)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_gives_a_catalog_or_a_catalog_error(text: str) -> None:
+    _parses_or_refuses_cleanly(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(yamlish)
+def test_yamlish_text_gives_a_catalog_or_a_catalog_error(text: str) -> None:
+    _parses_or_refuses_cleanly(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary())
+def test_any_bytes_give_a_catalog_or_a_catalog_error(data: bytes) -> None:
+    _parses_or_refuses_cleanly(data)
+
+
+slugs = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
+words = (
+    st.text(st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=30)
+    .map(lambda text: " ".join(text.split()))
+    .filter(bool)
+)
+seconds = st.integers(1, MAX_SECONDS)
+holds = st.builds(
+    Hold,
+    seconds=seconds,
+    sides=st.sampled_from([(), (Side.LEFT,), (Side.RIGHT,), (Side.LEFT, Side.RIGHT), (Side.RIGHT, Side.LEFT)]),
+)
+cycles = st.builds(
+    Cycle,
+    phases=st.lists(
+        st.builds(Phase, cue=words, seconds=seconds, breath=st.none() | st.sampled_from(Breath)), min_size=1, max_size=4
+    ).map(tuple),
+    reps=st.integers(1, MAX_REPS),
+)
+short_lists = st.lists(words, max_size=3).map(tuple)
+
+
+def _minutes_and_seconds(total: int) -> str:
+    minutes, secs = divmod(total, 60)
+    if minutes and secs:
+        return f"{minutes}m{secs}s"
+    return f"{minutes} min" if minutes else f"{secs}s"
+
+
+durations: st.SearchStrategy[Duration] = st.sampled_from([_as_int, str, "{}s".format, _minutes_and_seconds])
+
+
+@st.composite
+def catalogs(draw: st.DrawFn) -> CatalogFile:
+    ids = draw(st.lists(slugs, max_size=4, unique=True))
+    stretches = tuple(
+        Stretch(
+            id=sid,
+            name=draw(words),
+            targets=draw(st.lists(words, min_size=1, max_size=3).map(tuple)),
+            setup=draw(words),
+            steps=draw(st.lists(words, min_size=1, max_size=3).map(tuple)),
+            feel=draw(words),
+            timing=draw(holds | cycles),
+            aka=draw(short_lists),
+            tips=draw(short_lists),
+            cautions=draw(short_lists),
+        )
+        for sid in ids
+    )
+    routines: list[Routine] = []
+    if stretches:
+        for rid in draw(st.lists(slugs, max_size=3, unique=True)):
+            items = []
+            for stretch in draw(st.lists(st.sampled_from(stretches), min_size=1, max_size=5)):
+                if isinstance(stretch.timing, Hold):
+                    items.append(RoutineItem(stretch.id, hold=draw(st.none() | seconds)))
+                else:
+                    items.append(RoutineItem(stretch.id, reps=draw(st.none() | st.integers(1, MAX_REPS))))
+            gaps = st.integers(0, MAX_SECONDS)
+            routines.append(
+                Routine(
+                    id=rid,
+                    name=draw(words),
+                    description=draw(st.just("") | words),
+                    items=tuple(items),
+                    prep=draw(gaps),
+                    rest=draw(gaps),
+                    switch=draw(gaps),
+                )
+            )
+    return CatalogFile(warning=draw(st.none() | words), stretches=stretches, routines=tuple(routines))
+
+
+@settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(), durations)
+def test_valid_catalogs_parse_back_to_equal_model_objects(catalog: CatalogFile, duration: Duration) -> None:
+    text = catalog_yaml(
+        [stretch_json(s) for s in catalog.stretches],
+        [routine_json(r, 0) for r in catalog.routines],
+        warning=catalog.warning,
+        duration=duration,
+    )
+    assert parse(text) == catalog
