@@ -168,7 +168,8 @@ def show(
     if found is None:
         close = catalog.suggest_stretch(stretch)
         hint = f"; did you mean '{close}'?" if close else "; see `stretchcoach list`"
-        raise StretchcoachError(f"no stretch '{stretch}'{hint}")
+        shown = stretch if stretch.isprintable() else repr(stretch)[1:-1]
+        raise StretchcoachError(f"no stretch '{shown}'{hint}")
     if as_json:
         print_json(render.stretch_json(found) | {"warning": catalog.warning})
         return
@@ -177,17 +178,21 @@ def show(
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Catalog files to check.", metavar="FILE...")],
 ) -> None:
-    """Check catalog files and report every problem with its line and column."""
+    """Check catalog files and report every problem with its line and column.
+
+    Routines may name stretches of the catalog in use (the built-in one, or --catalog).
+    """
     from .errors import CatalogError
     from .loader import read_catalog
-    from .output import console, error_console
+    from .output import error_console
     from .paths import builtin_catalog_path
 
-    builtin = read_catalog(builtin_catalog_path())
-    known = {s.id: s for s in builtin.stretches}
-    out, err = console(), error_console()
+    base = read_catalog(_settings(ctx).catalog_path or builtin_catalog_path())
+    known = {s.id: s for s in base.stretches}
+    err = error_console()
     failed = 0
     for path in files:
         try:
@@ -197,14 +202,16 @@ def validate(
             for problem in exc.problems:
                 err.print(problem, markup=False)
             continue
-        out.print(
-            f"ok: {path}: {len(result.stretches)} stretches, {len(result.routines)} routines",
-            markup=False,
+        stretches, routines = len(result.stretches), len(result.routines)
+        typer.echo(
+            f"ok: {path}: {_count(stretches, 'stretch', 'stretches')}, {_count(routines, 'routine', 'routines')}"
         )
     if failed:
-        raise StretchcoachError(
-            f"{failed} of {len(files)} catalog file{'s' if len(files) > 1 else ''} failed validation"
-        )
+        raise StretchcoachError(f"{failed} of {_count(len(files), 'catalog file', 'catalog files')} failed validation")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _parse_duration(value: str, *, lowest: int) -> int:

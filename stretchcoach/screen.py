@@ -73,7 +73,8 @@ def live_view(session: RoutineSession, now: float, *, width: int, height: int, m
     body.add_row(Text(step.stretch.name, style="bold"))
     title = Text(step_title(step).upper(), style="bold cyan")
     body.add_row(title)
-    body.add_row(Text(step.cue, style="bold yellow" if step.breath else "yellow"))
+    cue = f"Hold for {session.duration} seconds" if step.kind is StepKind.HOLD else step.cue
+    body.add_row(Text(cue, style="bold yellow" if step.breath else "yellow"))
     body.add_row("")
     countdown = Table.grid(padding=(0, 2), expand=True)
     countdown.add_column(no_wrap=True)

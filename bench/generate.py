@@ -1,0 +1,91 @@
+"""Generated inputs for the benchmark: large catalogs and a long history."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+
+def write_catalog(path: Path, count: int) -> Path:
+    """A valid catalog of ``count`` stretches (half held per side, half in rounds) and one routine."""
+    lines = ["version: 1", "stretches:"]
+    for n in range(count):
+        lines += [
+            f"  - id: stretch-{n}",
+            f"    name: Generated stretch number {n}",
+            "    targets: [lower back, hips]",
+            "    setup: Lie on your back with your knees bent and your feet flat on the floor.",
+            "    steps:",
+            "      - Bring one knee up to your chest and hold it with your hands.",
+            "      - Push the other leg down into the stretch.",
+            "    feel: A stretch in the front of the hip.",
+            "    tips: [Breathe slowly.]",
+        ]
+        if n % 2:
+            lines += ["    hold: 30s", "    sides: [left, right]"]
+        else:
+            lines += [
+                "    reps: 4",
+                "    phases:",
+                "      - {cue: Inhale and arch, seconds: 4, breath: inhale}",
+                "      - {cue: Exhale and round, seconds: 4, breath: exhale}",
+            ]
+    lines += ["routines:", "  - id: first-ten", "    name: First ten", "    steps:"]
+    lines += [f"      - stretch-{n}" for n in range(min(10, count))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_history(path: Path, *, sessions: int, seed: int = 7) -> Path:
+    """A history of ``sessions`` default routines, one every two hours back from now."""
+    from stretchcoach import history
+    from stretchcoach.catalog import load_catalog
+    from stretchcoach.plan import find_routine, plan_routine
+
+    catalog = load_catalog(catalog_path=None, user_catalog=None)
+    plan = plan_routine(catalog, find_routine(catalog, "back-relief"))
+    plan_json = json.dumps(plan.to_json())
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = history.connect(path)
+    outcomes = ["completed"] * 8 + ["quit", "interrupted"]
+    session_rows = []
+    step_rows = []
+    for sid in range(1, sessions + 1):
+        started = now - timedelta(hours=2 * (sessions - sid))
+        outcome = rng.choice(outcomes)
+        pain = rng.randint(0, 8)
+        session_rows.append(
+            (
+                sid,
+                started.isoformat(timespec="seconds"),
+                "back-relief",
+                plan.total_seconds,
+                plan_json,
+                pain,
+                max(0, pain - rng.randint(0, 2)),
+                outcome,
+                (started + timedelta(seconds=plan.total_seconds)).isoformat(timespec="seconds"),
+                plan.active_seconds,
+            )
+        )
+        stop = len(plan.steps) if outcome == "completed" else rng.randint(1, len(plan.steps))
+        for i, step in enumerate(plan.steps):
+            status = "done" if i < stop else "planned"
+            side = step.side.value if step.side else None
+            step_rows.append(
+                (sid, i, step.kind.value, step.stretch.id, side, step.rep, step.seconds, status, step.seconds)
+            )
+    db.execute("BEGIN")
+    db.executemany(
+        "INSERT INTO sessions (id, started_at, routine, planned_seconds, plan, pain_before, pain_after, outcome,"
+        " ended_at, active_seconds) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        session_rows,
+    )
+    db.executemany("INSERT INTO steps VALUES (?,?,?,?,?,?,?,?,?)", step_rows)
+    db.execute("COMMIT")
+    db.close()
+    return path

@@ -1,0 +1,556 @@
+"""The catalog commands (list, show, validate), the global options and completion, through the CLI.
+
+Errors are one line on stderr, ``stretchcoach: <message>``, with exit code 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import cast
+
+import pytest
+import typer
+from typer.testing import CliRunner, Result
+
+from stretchcoach import __version__
+from stretchcoach.catalog import load_catalog
+from stretchcoach.cli import _complete_stretch, app
+from stretchcoach.model import Catalog, human_seconds
+from stretchcoach.plan import plan_routine
+from stretchcoach.render import routine_json, stretch_json
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "200"}  # wide enough that no table cell or panel line wraps
+SEED_IDS = ["supine-hip-flexor", "childs-pose", "cat-cow", "seated-spinal-twist"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return runner.invoke(app, list(args), env=env)
+
+
+def assert_clean_error(result: Result, stderr: str) -> None:
+    """Exit code 2, exactly ``stderr`` on stderr, nothing on stdout, no traceback."""
+    assert (result.exit_code, result.stderr, result.stdout) == (2, stderr, "")
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+
+
+@pytest.fixture
+def seed() -> Catalog:
+    return load_catalog(catalog_path=None, user_catalog=None)
+
+
+def table_row(output: str, first_cell: str) -> str:
+    (line,) = [line for line in output.splitlines() if line.startswith(f"│ {first_cell} ")]
+    return line
+
+
+WALL_LEAN = """\
+version: 1
+stretches:
+  - id: wall-lean
+    name: Wall lean
+    targets: [calves]
+    setup: Face a wall an arm's length away.
+    steps: [Lean into the wall with your heels down.]
+    feel: A stretch in your calves.
+    hold: 20s
+    sides: [left, right]
+"""
+
+BROKEN = """\
+version: 1
+stretches:
+  - id: wall-lean
+    name: Wall lean
+    hodl: 20s
+routines:
+  - {id: r, name: R, steps: [cat-cw]}
+"""
+
+
+def broken_problems(path: Path | str) -> list[str]:
+    return [
+        f"{path}:5:5: stretches[0].hodl: unknown field 'hodl'; did you mean 'hold'?",
+        f"{path}:3:5: stretches[0]: missing required field 'targets'",
+        f"{path}:3:5: stretches[0]: missing required field 'setup'",
+        f"{path}:3:5: stretches[0]: missing required field 'steps'",
+        f"{path}:3:5: stretches[0]: missing required field 'feel'",
+        f"{path}:3:5: stretches[0]: expected exactly one of 'hold' or 'phases', got neither",
+        f"{path}:7:30: routines[0].steps[0]: no stretch 'cat-cw' in the catalog; did you mean 'cat-cow'?",
+    ]
+
+
+# -- list ------------------------------------------------------------------------------
+
+
+def test_list_shows_every_stretch_with_its_timing(seed: Catalog) -> None:
+    result = run("list", env=WIDE)
+    assert (result.exit_code, result.stderr) == (0, "")
+    for stretch in seed.stretches:
+        row = table_row(result.stdout, stretch.id)
+        for cell in (
+            stretch.name,
+            ", ".join(stretch.targets),
+            stretch.timing.summary(),
+            human_seconds(stretch.seconds),
+        ):
+            assert f"│ {cell} " in row or f" {cell} │" in row, (cell, row)
+
+
+def test_list_shows_the_routines_with_their_planned_total(seed: Catalog) -> None:
+    result = run("list", env=WIDE)
+    (routine,) = seed.routines
+    row = table_row(result.stdout, "back-relief")
+    assert "│ Back relief " in row
+    assert "│ supine-hip-flexor, childs-pose, cat-cow, seated-spinal-twist " in row
+    assert f" {human_seconds(plan_routine(seed, routine).total_seconds)} │" in row
+    # The seed's routine: 178 s of stretching, 4 × 10 s to get ready, one 5 s switch, 3 × 10 s rests.
+    assert " 4 min 13 s │" in row
+
+
+def test_list_at_a_normal_width() -> None:
+    result = run("list")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].strip() == "Stretches"
+    assert "Routines" in [line.strip() for line in lines]
+    for sid in [*SEED_IDS, "back-relief"]:  # ids never wrap
+        assert table_row(result.stdout, sid)
+    assert lines[-1] == "Details: stretchcoach show ID   Start: stretchcoach routine"
+    assert all(len(line) <= 100 for line in lines)
+
+
+def test_list_json(seed: Catalog) -> None:
+    result = run("list", "--json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    data = json.loads(result.stdout)
+    assert list(data) == ["stretches", "routines"]
+    assert [s["id"] for s in data["stretches"]] == SEED_IDS
+    assert list(data["stretches"][0]) == [
+        "id",
+        "name",
+        "aka",
+        "targets",
+        "setup",
+        "steps",
+        "feel",
+        "tips",
+        "cautions",
+        "timing",
+        "summary",
+        "seconds",
+    ]
+    assert data["stretches"] == [stretch_json(s) for s in seed.stretches]
+    (routine,) = seed.routines
+    assert data["routines"] == [routine_json(routine, plan_routine(seed, routine).total_seconds)]
+    assert list(data["routines"][0]) == [
+        "id",
+        "name",
+        "description",
+        "prep",
+        "rest",
+        "switch",
+        "steps",
+        "total_seconds",
+    ]
+    assert data["routines"][0]["total_seconds"] == 253
+
+
+def test_list_json_is_plain_json_whatever_the_width() -> None:
+    assert run("list", "--json", env={"COLUMNS": "20"}).stdout == run("list", "--json", env=WIDE).stdout
+
+
+# -- show --------------------------------------------------------------------------------
+
+
+def test_show_cat_cow(seed: Catalog) -> None:
+    result = run("show", "cat-cow", env=WIDE)
+    assert (result.exit_code, result.stderr) == (0, "")
+    out = result.stdout
+    assert out.startswith("╭─ Cat-cow pose  cat-cow ─")
+    assert "│ Targets          spine, neck, shoulders, lower back " in out
+    assert "│ Timing           6 × inhale 4 s / exhale 4 s (48 s in all) " in out
+    assert "│ Each round       Inhale — arch your back and look up to the ceiling (4 s) " in out
+    assert "│                  Exhale — round your back and tuck your chin to your chest (4 s) " in out
+    assert "│ Steps            1. As you inhale, arch your back and look up to the ceiling. " in out
+    assert "╭─ ⚠ Safety ─" in out
+    assert seed.warning in out
+
+
+def test_show_a_hold_stretch_without_phases() -> None:
+    out = run("show", "supine-hip-flexor", env=WIDE).stdout
+    assert "│ Timing           30 s × 2 sides (1 min in all) " in out
+    assert "Each round" not in out
+
+
+@pytest.mark.parametrize("query", ["Child's Pose", "childs pose", "balasana", "BALASANA", "CHILDS-POSE"])
+def test_show_finds_a_stretch_by_name_or_other_name(query: str) -> None:
+    expected = run("show", "childs-pose", env=WIDE)
+    assert expected.exit_code == 0
+    assert "│ Also called      Balasana " in expected.stdout
+    result = run("show", query, env=WIDE)
+    assert (result.exit_code, result.stdout) == (0, expected.stdout)
+
+
+def test_show_unknown_stretch_suggests_a_close_one() -> None:
+    assert_clean_error(run("show", "cat-cw"), "stretchcoach: no stretch 'cat-cw'; did you mean 'cat-cow'?\n")
+
+
+def test_show_unknown_stretch_without_a_close_one() -> None:
+    assert_clean_error(run("show", "xyzzy"), "stretchcoach: no stretch 'xyzzy'; see `stretchcoach list`\n")
+
+
+def test_show_json_includes_the_warning(seed: Catalog) -> None:
+    result = run("show", "cat-cow", "--json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    data = json.loads(result.stdout)
+    cat_cow = seed.stretch("cat-cow")
+    assert cat_cow is not None
+    assert data == stretch_json(cat_cow) | {"warning": seed.warning}
+    assert "doctor" in data["warning"]
+    assert data["timing"]["phases"][0]["breath"] == "inhale"
+
+
+def test_show_needs_a_stretch() -> None:
+    result = run("show")
+    assert result.exit_code == 2
+    assert "Missing argument 'stretch'." in result.stderr
+
+
+# -- validate --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in tmp_path, so files are named by short relative paths."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_validate_a_good_file(in_tmp: Path) -> None:
+    (in_tmp / "good.yaml").write_text(
+        WALL_LEAN + "  - {id: toe-touch, name: Toe touch, targets: [hamstrings], setup: Stand., "
+        "steps: [Reach down.], feel: Long legs., hold: 20}\n",
+        encoding="utf-8",
+    )
+    result = run("validate", "good.yaml")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "ok: good.yaml: 2 stretches, 0 routines\n", "")
+
+
+def test_validate_the_builtin_catalog() -> None:
+    from stretchcoach.paths import builtin_catalog_path
+
+    result = run("validate", str(builtin_catalog_path()), env={"COLUMNS": "500"})
+    assert (result.exit_code, result.stdout) == (0, f"ok: {builtin_catalog_path()}: 4 stretches, 1 routine\n")
+
+
+def test_validate_a_user_file_may_name_builtin_stretches(in_tmp: Path) -> None:
+    (in_tmp / "mine.yaml").write_text(
+        "version: 1\nroutines:\n"
+        "  - {id: cats, name: Cats, steps: [cat-cow, {stretch: cat-cow, reps: 2}]}\n"
+        "  - {id: kids, name: Kids, steps: [{stretch: childs-pose, hold: 1m}]}\n",
+        encoding="utf-8",
+    )
+    result = run("validate", "mine.yaml")
+    assert (result.exit_code, result.stdout) == (0, "ok: mine.yaml: 0 stretches, 2 routines\n")
+
+
+def test_validate_a_bad_file_prints_every_problem(in_tmp: Path) -> None:
+    (in_tmp / "bad.yaml").write_text(BROKEN, encoding="utf-8")
+    result = run("validate", "bad.yaml")
+    assert_clean_error(
+        result, "\n".join([*broken_problems("bad.yaml"), "stretchcoach: 1 of 1 catalog file failed validation"]) + "\n"
+    )
+
+
+def test_validate_several_files_reports_each(in_tmp: Path) -> None:
+    (in_tmp / "good.yaml").write_text(WALL_LEAN, encoding="utf-8")
+    (in_tmp / "bad.yaml").write_text("version: 2\n", encoding="utf-8")
+    result = run("validate", "good.yaml", "bad.yaml", "missing.yaml")
+    assert result.exit_code == 2
+    assert result.stdout == "ok: good.yaml: 1 stretch, 0 routines\n"
+    assert result.stderr == (
+        "bad.yaml:1:10: version: expected 1 (the only format this version reads)\n"
+        "missing.yaml: no such file\n"
+        "stretchcoach: 2 of 3 catalog files failed validation\n"
+    )
+
+
+def test_validate_a_directory(in_tmp: Path) -> None:
+    (in_tmp / "sub").mkdir()
+    assert_clean_error(
+        run("validate", "sub"),
+        "sub: is a directory, not a catalog file\nstretchcoach: 1 of 1 catalog file failed validation\n",
+    )
+
+
+def test_validate_needs_a_file() -> None:
+    result = run("validate")
+    assert result.exit_code == 2
+    assert "Missing argument 'FILE...'" in result.stderr
+
+
+def test_validate_ok_line_stays_on_one_line_for_a_long_path(tmp_path: Path) -> None:
+    path = tmp_path / ("a-long-directory-name-" * 4) / "catalog.yaml"
+    path.parent.mkdir()
+    path.write_text(WALL_LEAN, encoding="utf-8")
+    assert run("validate", str(path)).stdout == f"ok: {path}: 1 stretch, 0 routines\n"
+
+
+# -- --catalog and the user catalog ---------------------------------------------------------------
+
+
+def test_catalog_option_replaces_the_builtin_catalog(tmp_path: Path, seed: Catalog) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(WALL_LEAN, encoding="utf-8")
+
+    listed = run("--catalog", str(mine), "list", env=WIDE)
+    assert listed.exit_code == 0
+    assert "│ 20 s × 2 sides " in table_row(listed.stdout, "wall-lean")
+    assert not any(sid in listed.stdout for sid in SEED_IDS)
+    assert "Routines" not in listed.stdout
+
+    assert_clean_error(
+        run("--catalog", str(mine), "show", "cat-cow"), "stretchcoach: no stretch 'cat-cow'; see `stretchcoach list`\n"
+    )
+
+
+def test_a_catalog_without_a_warning_still_shows_the_builtin_warning(tmp_path: Path, seed: Catalog) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(WALL_LEAN, encoding="utf-8")
+    shown = run("--catalog", str(mine), "show", "wall-lean", env=WIDE)
+    assert shown.exit_code == 0
+    assert "╭─ ⚠ Safety ─" in shown.stdout
+    assert seed.warning in shown.stdout
+    as_json = json.loads(run("--catalog", str(mine), "show", "wall-lean", "--json").stdout)
+    assert as_json["warning"] == seed.warning
+
+
+def test_a_catalog_with_its_own_warning_shows_it(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(WALL_LEAN.replace("version: 1\n", "version: 1\nwarning: Mind your knees.\n"), encoding="utf-8")
+    assert (
+        json.loads(run("--catalog", str(mine), "show", "wall-lean", "--json").stdout)["warning"] == "Mind your knees."
+    )
+
+
+def test_catalog_option_with_a_broken_file_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BROKEN, encoding="utf-8")
+    first = broken_problems(bad)[0]
+    for command in (["list"], ["show", "cat-cow"], ["list", "--json"]):
+        assert_clean_error(
+            run("--catalog", str(bad), *command),
+            f"stretchcoach: {first} (and 6 more problems; see `stretchcoach validate`)\n",
+        )
+
+
+def test_catalog_option_with_a_missing_file(tmp_path: Path) -> None:
+    assert_clean_error(
+        run("--catalog", str(tmp_path / "nope.yaml"), "list"), f"stretchcoach: {tmp_path}/nope.yaml: no such file\n"
+    )
+
+
+def test_catalog_option_with_a_directory(tmp_path: Path) -> None:
+    assert_clean_error(
+        run("--catalog", str(tmp_path), "list"), f"stretchcoach: {tmp_path}: is a directory, not a catalog file\n"
+    )
+
+
+@pytest.mark.parametrize(("args", "env"), [(["--debug"], {}), ([], {"STRETCHCOACH_DEBUG": "1"})])
+def test_debug_lets_the_error_through(tmp_path: Path, args: list[str], env: dict[str, str]) -> None:
+    from stretchcoach.errors import CatalogError
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 2\n", encoding="utf-8")
+    result = run(*args, "--catalog", str(bad), "list", env=env)
+    assert isinstance(result.exception, CatalogError)
+    assert result.exception.problems == [f"{bad}:1:10: version: expected 1 (the only format this version reads)"]
+
+
+def test_the_user_catalog_is_picked_up(user_catalog: Path) -> None:
+    user_catalog.write_text(
+        WALL_LEAN + "routines:\n  - {id: calves-and-back, name: Calves and back, steps: [wall-lean, childs-pose]}\n",
+        encoding="utf-8",
+    )
+    listed = run("list", env=WIDE)
+    assert listed.exit_code == 0
+    for sid in [*SEED_IDS, "wall-lean", "back-relief", "calves-and-back"]:
+        assert table_row(listed.stdout, sid)
+    shown = run("show", "wall lean", env=WIDE)
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith("╭─ Wall lean  wall-lean ─")
+
+
+def test_the_user_catalog_replaces_a_stretch_by_id(user_catalog: Path) -> None:
+    user_catalog.write_text(WALL_LEAN.replace("id: wall-lean", "id: childs-pose"), encoding="utf-8")
+    data = json.loads(run("show", "childs-pose", "--json").stdout)
+    assert (data["name"], data["summary"]) == ("Wall lean", "20 s × 2 sides")
+    assert [s["id"] for s in json.loads(run("list", "--json").stdout)["stretches"]] == SEED_IDS
+
+
+def test_the_user_catalog_goes_on_top_of_the_catalog_option(tmp_path: Path, user_catalog: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(WALL_LEAN, encoding="utf-8")
+    user_catalog.write_text("version: 1\nroutines:\n  - {id: calves, name: Calves, steps: [wall-lean]}\n")
+    data = json.loads(run("--catalog", str(base), "list", "--json").stdout)
+    assert ([s["id"] for s in data["stretches"]], [r["id"] for r in data["routines"]]) == (["wall-lean"], ["calves"])
+
+
+def test_a_broken_user_catalog_names_the_user_file(user_catalog: Path) -> None:
+    user_catalog.write_text("version: 1\nroutines:\n  - {id: r, name: R, steps: [cat-cw]}\n", encoding="utf-8")
+    assert_clean_error(
+        run("list"),
+        f"stretchcoach: {user_catalog}:3:30: routines[0].steps[0]: no stretch 'cat-cw' in the catalog; "
+        "did you mean 'cat-cow'?\n",
+    )
+
+
+# -- the program as a whole ------------------------------------------------------------------------
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert (result.exit_code, result.stdout) == (0, f"stretchcoach {__version__}\n")
+
+
+def test_unknown_command() -> None:
+    result = run("bogus")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "No such command 'bogus'." in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unknown_option() -> None:
+    result = run("--bogus")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "No such option: --bogus" in result.stderr
+
+
+def test_unknown_option_of_a_command() -> None:
+    result = run("list", "--yaml")
+    assert result.exit_code == 2
+    assert "No such option: --yaml" in result.stderr
+
+
+def test_no_arguments_shows_the_help() -> None:
+    result = run()
+    # Click 8.2 and later (vendored in typer 0.29) exit 2 for a group's no_args_is_help.
+    assert result.exit_code == 2
+    assert result.stdout.rstrip("\n") == run("--help").stdout.rstrip("\n")
+    assert "Usage: stretchcoach [OPTIONS] COMMAND [ARGS]..." in result.stdout
+    for name in ("list", "show", "validate", "routine"):
+        assert f"│ {name} " in result.stdout
+
+
+def test_help_says_to_see_a_doctor() -> None:
+    assert "if your pain persists or worsens, stop and see a doctor" in run("--help", env=WIDE).stdout
+
+
+def test_every_command_and_parameter_has_help() -> None:
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    assert {"list", "show", "validate"} <= set(commands)
+    for name, command in commands.items():
+        assert command.help, name
+        assert command.help.strip(), name
+        for param in command.params:
+            assert getattr(param, "help", None), f"{name} {param.name}"
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert f"Usage: stretchcoach {name} " in result.stdout
+
+
+# -- completion ---------------------------------------------------------------------------------------
+
+
+def completion_context(*args: str) -> typer.Context:
+    """The context completion gets: the command line parsed, no command run."""
+    command = typer.main.get_command(app)
+    # Completion hands the callback this plain Click context, not a typer.Context subclass.
+    return cast(typer.Context, command.make_context("stretchcoach", [*args, "show"], resilient_parsing=True))
+
+
+def test_complete_stretch_gives_ids_with_names() -> None:
+    assert _complete_stretch(completion_context(), "c") == [
+        ("childs-pose", "Child's pose"),
+        ("cat-cow", "Cat-cow pose"),
+    ]
+    assert _complete_stretch(completion_context(), "seated") == [("seated-spinal-twist", "Seated spinal twist")]
+    assert [sid for sid, _ in _complete_stretch(completion_context(), "")] == SEED_IDS
+    assert _complete_stretch(completion_context(), "z") == []
+
+
+def test_complete_stretch_follows_the_catalog_option(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(WALL_LEAN, encoding="utf-8")
+    assert _complete_stretch(completion_context("--catalog", str(mine)), "") == [("wall-lean", "Wall lean")]
+
+
+def test_complete_stretch_includes_the_user_catalog(user_catalog: Path) -> None:
+    user_catalog.write_text(WALL_LEAN, encoding="utf-8")
+    assert _complete_stretch(completion_context(), "w") == [("wall-lean", "Wall lean")]
+
+
+def test_complete_stretch_with_a_broken_catalog_offers_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BROKEN, encoding="utf-8")
+    assert _complete_stretch(completion_context("--catalog", str(bad)), "") == []
+
+
+SCRIPT = Path(sys.executable).with_name("stretchcoach")
+
+
+def isolated_env(home: Path, **extra: str) -> dict[str, str]:
+    """The test's environment (already isolated by conftest), with the home spelled out."""
+    env = {**os.environ, "STRETCHCOACH_HOME": str(home), "COLUMNS": "100", **extra}
+    env.pop("STRETCHCOACH_DEBUG", None)
+    return env
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason=f"no stretchcoach script next to {sys.executable}")
+def test_shell_completion_of_stretch_ids(isolated_home: Path, user_catalog: Path) -> None:
+    user_catalog.write_text(WALL_LEAN.replace("wall-lean", "calf-wall"), encoding="utf-8")
+    fish = subprocess.run(
+        [str(SCRIPT)],
+        env=isolated_env(
+            isolated_home,
+            _STRETCHCOACH_COMPLETE="complete_fish",
+            _TYPER_COMPLETE_ARGS="stretchcoach show c",
+            _TYPER_COMPLETE_FISH_ACTION="get-args",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (fish.returncode, fish.stderr) == (0, "")
+    assert fish.stdout == "childs-pose\tChild's pose\ncat-cow\tCat-cow pose\ncalf-wall\tWall lean\n"
+
+    bash = subprocess.run(
+        [str(SCRIPT)],
+        env=isolated_env(
+            isolated_home, _STRETCHCOACH_COMPLETE="complete_bash", COMP_WORDS="stretchcoach show s", COMP_CWORD="2"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (bash.returncode, bash.stdout) == (0, "supine-hip-flexor\nseated-spinal-twist\n")
+
+
+def test_python_dash_m_version(isolated_home: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "stretchcoach", "--version"],
+        env=isolated_env(isolated_home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"stretchcoach {__version__}\n", "")
