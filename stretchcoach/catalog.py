@@ -9,15 +9,15 @@ from .model import Catalog
 from .paths import builtin_catalog_path
 
 
-def load_catalog(*, catalog_path: Path | None, user_catalog: Path | None) -> Catalog:
+def load_catalog(*, catalog_path: Path | None, user_catalog: Path | None, cache_dir: Path | None = None) -> Catalog:
     """The base catalog (``catalog_path`` or the built-in one) with ``user_catalog`` on top.
 
     Stretches and routines in the user's file add to, or replace by id, those of
     the base. The safety warning always comes from somewhere: a file without one
-    keeps the built-in warning.
+    keeps the built-in warning. A large base file is cached in ``cache_dir``.
     """
     base_path = catalog_path or builtin_catalog_path()
-    base = read_catalog(base_path)
+    base = _read_base(base_path, cache_dir)
     overlay: CatalogFile | None = None
     if user_catalog is not None and user_catalog.exists():
         overlay = read_catalog(user_catalog, known={s.id: s for s in base.stretches})
@@ -31,3 +31,22 @@ def load_catalog(*, catalog_path: Path | None, user_catalog: Path | None) -> Cat
     stretches = {s.id: s for s in base.stretches} | {s.id: s for s in overlay.stretches}
     routines = {r.id: r for r in base.routines} | {r.id: r for r in overlay.routines}
     return Catalog(warning=warning, stretches=tuple(stretches.values()), routines=tuple(routines.values()))
+
+
+def _read_base(path: Path, cache_dir: Path | None) -> CatalogFile:
+    if cache_dir is None:
+        return read_catalog(path)
+    from . import catalog_cache
+
+    try:
+        large = path.is_file() and path.stat().st_size >= catalog_cache.MIN_CACHED_BYTES
+    except OSError:
+        large = False
+    if not large:
+        return read_catalog(path)
+    cached = catalog_cache.load(cache_dir, path)
+    if cached is not None:
+        return cached
+    parsed = read_catalog(path)
+    catalog_cache.store(cache_dir, path, parsed)
+    return parsed

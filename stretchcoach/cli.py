@@ -112,7 +112,11 @@ def _catalog(ctx: typer.Context) -> Catalog:
     from .catalog import load_catalog
 
     settings = _settings(ctx)
-    return load_catalog(catalog_path=settings.catalog_path, user_catalog=settings.paths.user_catalog)
+    return load_catalog(
+        catalog_path=settings.catalog_path,
+        user_catalog=settings.paths.user_catalog,
+        cache_dir=settings.paths.cache_dir,
+    )
 
 
 def _complete_stretch(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -144,7 +148,13 @@ def list_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         )
         return
     out = console()
-    out.print(render.stretch_table(catalog))
+    if len(catalog.stretches) <= render.TABLE_ROWS:
+        out.print(render.stretch_table(catalog))
+    else:
+        header, lines = render.stretch_columns(catalog, out.width)
+        out.print(f"{len(catalog.stretches)} stretches", style="bold")
+        out.print(header, style="bold", markup=False, soft_wrap=True)
+        out.out("\n".join(lines), highlight=False)
     if catalog.routines:
         out.print(render.routine_table(catalog, totals))
     out.print("Details: [bold]stretchcoach show ID[/]   Start: [bold]stretchcoach routine[/]")

@@ -72,9 +72,18 @@ def read_catalog(path: Path, *, known: Mapping[str, Stretch] | None = None) -> C
 def parse_catalog(data: bytes | str, *, source: str, known: Mapping[str, Stretch] | None = None) -> CatalogFile:
     """Parse catalog text; raise :class:`CatalogError` listing every problem."""
     text = _decode(data, source) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    with _gc_paused():
+        root = _compose(text, source)
+        reader = _Reader(source)
+        catalog = reader.catalog(root, dict(known or {}))
+    if reader.problems or catalog is None:
+        raise CatalogError(reader.problems or [f"{source}: not a catalog"])
+    return catalog
+
+
+def _compose(text: str, source: str) -> yaml.Node:
     try:
-        with _gc_paused():
-            root = compose(text, max_depth=MAX_DEPTH)
+        root = compose(text, max_depth=MAX_DEPTH)
     except yaml.reader.ReaderError as exc:
         raise CatalogError([_reader_problem(exc, text, source)]) from None
     except yaml.MarkedYAMLError as exc:
@@ -84,15 +93,9 @@ def parse_catalog(data: bytes | str, *, source: str, known: Mapping[str, Stretch
         raise CatalogError([f"{where}: invalid YAML: {what}"]) from None
     except yaml.YAMLError as exc:
         raise CatalogError([f"{source}: invalid YAML: {exc}"]) from None
-    except RecursionError:
-        raise CatalogError([f"{source}: invalid YAML: nested too deeply"]) from None
     if root is None:
         raise CatalogError([f"{source}: the file is empty; a catalog starts with `version: {FORMAT_VERSION}`"])
-    reader = _Reader(source)
-    catalog = reader.catalog(root, dict(known or {}))
-    if reader.problems or catalog is None:
-        raise CatalogError(reader.problems or [f"{source}: not a catalog"])
-    return catalog
+    return root
 
 
 def parse_duration(value: object) -> int | None:
@@ -117,8 +120,8 @@ def parse_duration(value: object) -> int | None:
 
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Composing allocates hundreds of thousands of nodes that all stay alive; without
-    this, the cyclic garbage collector rescans them again and again (4x slower)."""
+    """Loading allocates hundreds of thousands of nodes and objects that all stay alive;
+    without this, the cyclic garbage collector rescans them again and again (4x slower)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

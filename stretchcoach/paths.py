@@ -1,7 +1,8 @@
 """Where stretchcoach keeps things, resolved in one place.
 
 ``STRETCHCOACH_HOME`` overrides the platform directories: config then lives in
-``$STRETCHCOACH_HOME/config`` and data in ``$STRETCHCOACH_HOME/data``.
+``$STRETCHCOACH_HOME/config``, data in ``$STRETCHCOACH_HOME/data`` and the cache
+of parsed large catalogs in ``$STRETCHCOACH_HOME/cache``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 class Paths:
     config_dir: Path
     data_dir: Path
+    cache_dir: Path
 
     @property
     def user_catalog(self) -> Path:
@@ -37,12 +39,13 @@ def resolve_paths(env: Mapping[str, str] | None = None) -> Paths:
     home = env.get(HOME_ENV)
     if home:
         base = Path(home).expanduser()
-        return Paths(config_dir=base / "config", data_dir=base / "data")
+        return Paths(config_dir=base / "config", data_dir=base / "data", cache_dir=base / "cache")
     import platformdirs  # only needed when no override is set
 
     return Paths(
         config_dir=Path(platformdirs.user_config_dir(APP_NAME)),
         data_dir=Path(platformdirs.user_data_dir(APP_NAME)),
+        cache_dir=Path(platformdirs.user_cache_dir(APP_NAME)),
     )
 
 

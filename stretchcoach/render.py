@@ -25,6 +25,36 @@ def stretch_table(catalog: Catalog) -> Table:
     return table
 
 
+# Above this many stretches, `list` prints aligned columns instead of a Rich table:
+# a table measures every cell (about 0.4 ms a row), columns cost next to nothing.
+TABLE_ROWS = 200
+
+
+def stretch_columns(catalog: Catalog, width: int) -> tuple[str, list[str]]:
+    """(header, one line per stretch) in fixed columns fitted to ``width``, linear in size."""
+    rows = [
+        (s.id, s.name, ", ".join(s.targets), s.timing.summary(), human_seconds(s.seconds)) for s in catalog.stretches
+    ]
+    heads = ("ID", "NAME", "TARGETS", "TIMING", "TIME")
+    caps = (32, 36, 28, 34, 10)
+    widths = [
+        min(cap, max(len(head), *(len(row[i]) for row in rows)))
+        for i, (head, cap) in enumerate(zip(heads, caps, strict=True))
+    ]
+    while sum(widths) + 2 * (len(widths) - 1) > width and max(widths[1:4]) > 8:
+        widest = max(range(1, 4), key=lambda i: widths[i])  # shrink name, targets or timing first
+        widths[widest] -= 1
+
+    def line(cells: tuple[str, ...]) -> str:
+        fitted = [c if len(c) <= w else c[: w - 1] + "…" for c, w in zip(cells, widths, strict=True)]
+        return (
+            "  ".join(f"{c:<{w}}" for c, w in zip(fitted[:-1], widths[:-1], strict=True))
+            + f"  {fitted[-1]:>{widths[-1]}}"
+        )
+
+    return line(heads), [line(row) for row in rows]
+
+
 def routine_table(catalog: Catalog, totals: dict[str, int]) -> Table:
     table = Table(title="Routines", title_justify="left", expand=False)
     table.add_column("ID", style="bold cyan", no_wrap=True)
