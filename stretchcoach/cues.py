@@ -112,6 +112,9 @@ class Cues:
         return min((t - now for t in self._bells), default=3600.0)
 
     def ring(self, now: float) -> None:
+        """Ring the bell if one is due; also reap finished speech and hook processes."""
+        if self._children:
+            self._reap()
         due = [t for t in self._bells if t <= now + 0.005]
         if not due or self.bell_out is None:
             return
@@ -119,7 +122,6 @@ class Cues:
         with contextlib.suppress(OSError, ValueError):
             self.bell_out.write("\a")
             self.bell_out.flush()
-        self._reap()
 
     def flush(self, sleep: Callable[[float], None], clock: Callable[[], float]) -> None:
         """Ring what is still scheduled (the "done" pattern), waiting between bells."""
@@ -179,10 +181,8 @@ class Cues:
         self._children = [c for c in self._children if c.poll() is None]
 
     def close(self) -> None:
-        """Stop speaking; hooks are left to finish on their own."""
-        if self._speaking is not None and self._speaking.poll() is None:
-            with contextlib.suppress(OSError):
-                self._speaking.terminate()
+        """Reap what has finished. The last words ("Routine complete") and any hooks
+        still running are left to finish on their own: they run in their own sessions."""
         self._reap()
 
 
