@@ -49,6 +49,8 @@ class CoachOptions:
 
 
 def coach(plan: Plan, *, warning: str, options: CoachOptions, paths: Paths) -> Outcome:
+    import sqlite3
+
     out = console()
     hook = parse_hook(options.on_step) if options.on_step else None
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
@@ -56,7 +58,7 @@ def coach(plan: Plan, *, warning: str, options: CoachOptions, paths: Paths) -> O
     try:
         _first_run_safety(paths, warning)
         _intro(plan, warning, plain=options.plain)
-        _persistence_check(db)
+        _persistence_check(db, paths)
         speech = find_speech_command() if options.voice else None
         if options.voice and speech is None:
             out.print("Voice: no speech command found (espeak-ng, espeak, spd-say or say); going on without it.")
@@ -67,19 +69,22 @@ def coach(plan: Plan, *, warning: str, options: CoachOptions, paths: Paths) -> O
             out.print("Cancelled.")
             return Outcome.QUIT
 
-        from .history import Recorder
+        from .history import Recorder, guarded
 
-        recorder = Recorder.start(db, plan, started_at=datetime.now(UTC), pain_before=pain_before)
+        with guarded(paths.history_db):
+            recorder = Recorder.start(db, plan, started_at=datetime.now(UTC), pain_before=pain_before)
         cues = Cues(bell_out=_bell_stream() if options.bell else None, speech=speech, hook=hook)
         session = _run(plan, options=options, interactive=interactive, cues=cues, recorder=recorder)
-        recorder.finish(session, ended_at=datetime.now(UTC))
         outcome = session.outcome or Outcome.QUIT
+        with contextlib.suppress(sqlite3.Error):  # already said during the run if saving failed
+            recorder.finish(session, ended_at=datetime.now(UTC))
         try:
             pain_after = options.pain_after
             if pain_after is None and options.checkin and interactive and outcome not in _NO_PAIN_AFTER:
                 pain_after = ask_pain(after=True)
             if pain_after is not None:
-                recorder.pain_after(pain_after)
+                with contextlib.suppress(sqlite3.Error):
+                    recorder.pain_after(pain_after)
             verdict = rule.after_routine(pain_before, pain_after, hurt=outcome is Outcome.HURT)
             out.print(screen.summary_view(session, warning))
             if verdict is not rule.Verdict.OK and verdict is not rule.Verdict.HURT:
@@ -130,20 +135,29 @@ def _run(plan: Plan, *, options: CoachOptions, interactive: bool, cues: Cues, re
 
 def open_history(paths: Paths, *, reset: bool, interactive: bool) -> sqlite3.Connection:
     """Open the history; a damaged one is moved aside only if the user says so."""
-    from .history import HistoryError, connect, move_aside
+    from .history import HistoryError, check_integrity, connect, move_aside
 
     try:
-        return connect(paths.history_db)
+        db = connect(paths.history_db)
+        if reset:
+            try:
+                check_integrity(db, paths.history_db)
+            except HistoryError:
+                db.close()
+                raise
+        return db
     except HistoryError as exc:
         if not reset:
             if not interactive:
                 raise
-            console().print(f"The history database {exc.path} cannot be used ({exc.problem}).", markup=False)
+            console().print(
+                f"The history database {exc.path} cannot be used ({exc.problem}).", markup=False, soft_wrap=True
+            )
             answer = _ask("Move it aside to a timestamped name and start a new history? [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 raise
         moved = move_aside(paths.history_db, now=datetime.now())
-        console().print(f"Moved the old history to {moved}; starting a new one.", markup=False)
+        console().print(f"Moved the old history to {moved}; starting a new one.", markup=False, soft_wrap=True)
         return connect(paths.history_db)
 
 
@@ -156,11 +170,13 @@ def _first_run_safety(paths: Paths, warning: str) -> None:
         marker.touch()
 
 
-def _persistence_check(db: sqlite3.Connection) -> None:
-    from .history import checkins
+def _persistence_check(db: sqlite3.Connection, paths: Paths) -> None:
+    from .history import checkins, guarded
 
     now = datetime.now(UTC)
-    state = rule.persistence(checkins(db, since=now - timedelta(days=rule.WINDOW_DAYS)), now=now)
+    with guarded(paths.history_db):
+        recent = checkins(db, since=now - timedelta(days=rule.WINDOW_DAYS))
+    state = rule.persistence(recent, now=now)
     if state.persists:
         console().print(report.persists_panel(state))
 

@@ -69,7 +69,14 @@ def bell_count(event: Event) -> int:
         return DONE_BELLS if event.detail == Outcome.COMPLETED.value else 0
     if event.kind is not EventKind.STEP or event.step is None or event.previous is None:
         return 0
-    if event.step.kind is StepKind.SWITCH:
+    step, previous = event.step, event.previous
+    changed_side = (
+        step.kind is StepKind.HOLD
+        and previous.kind is StepKind.HOLD
+        and step.stretch.id == previous.stretch.id
+        and step.side != previous.side
+    )
+    if step.kind is StepKind.SWITCH or changed_side:  # with --switch 0 the sides follow each other
         return SWITCH_BELLS
     if event.step.stretch.id != event.previous.stretch.id or event.step.kind is StepKind.REST:
         return NEXT_STRETCH_BELLS if event.previous.kind is not StepKind.REST else 0
@@ -90,6 +97,7 @@ class Cues:
     spawn: Callable[..., Any] = subprocess.Popen
     notes: list[str] = field(default_factory=list)
     _bells: list[float] = field(default_factory=list)
+    _last_bell: float = -1e9
     _speaking: Any = None
     _children: list[Any] = field(default_factory=list)
 
@@ -97,7 +105,7 @@ class Cues:
         for event in events:
             count = bell_count(event)
             if count and self.bell_out is not None:
-                start = max([now, *(t + BELL_GAP for t in self._bells)])
+                start = max([now, self._last_bell + 2 * BELL_GAP, *(t + 2 * BELL_GAP for t in self._bells)])
                 self._bells += [start + i * BELL_GAP for i in range(count)]
             if self.speech is not None:
                 text = spoken_text(event, session)
@@ -119,6 +127,7 @@ class Cues:
         if not due or self.bell_out is None:
             return
         self._bells = [t for t in self._bells if t > now + 0.005]
+        self._last_bell = max(due)
         with contextlib.suppress(OSError, ValueError):
             self.bell_out.write("\a")
             self.bell_out.flush()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .errors import ExitCode, StretchcoachError
 from .plan import Plan
@@ -112,6 +112,27 @@ def parse_time(text: str) -> datetime:
 # -- opening -------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def guarded(path: Path) -> Iterator[None]:
+    """Turn damage found while reading or writing (a bad page, say) into a HistoryError.
+
+    Opening checks the header and schema only: a full check reads the whole file,
+    which a long history cannot afford on every start.
+    """
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise HistoryError(path, str(exc)) from None
+
+
+def check_integrity(db: sqlite3.Connection, path: Path) -> None:
+    """The full check (reads every page), for when the user asks to repair the history."""
+    with guarded(path):
+        problems = [row[0] for row in db.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        raise HistoryError(path, "; ".join(problems[:3]))
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed, owner-only) and migrate the database at ``path``."""
     try:
@@ -139,7 +160,7 @@ def move_aside(path: Path, *, now: datetime) -> Path:
     stamp = now.strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.damaged-{stamp}")
     n = 1
-    while target.exists():
+    while any(target.with_name(target.name + suffix).exists() for suffix in ("", "-wal", "-shm")):
         n += 1
         target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
     try:
@@ -239,6 +260,20 @@ class SessionRow:
     note: str | None
     done: int
     skipped: int
+
+    CSV_FIELDS: ClassVar[list[str]] = [
+        "id",
+        "started_at",
+        "routine",
+        "planned_seconds",
+        "active_seconds",
+        "pain_before",
+        "pain_after",
+        "outcome",
+        "note",
+        "steps_done",
+        "steps_skipped",
+    ]
 
     def to_json(self) -> dict[str, Any]:
         return {

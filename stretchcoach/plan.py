@@ -221,8 +221,10 @@ def _fit(routine: Routine, items: list[_Item], target: int) -> tuple[list[_Item]
     """Scale holds and reps so the whole routine takes about ``target`` seconds."""
     if target <= 0:
         raise StretchcoachError("--minutes: expected a time greater than zero")
-    # The total only grows with the factor, so search the factor by halving.
-    low, high = 0.01, 100.0
+    # The total only grows with the factor, so search the factor by halving, over a
+    # range wide enough that every hold and rep count can reach both of its bounds.
+    smallest = min([i.hold for i in items if i.hold] + [i.reps for i in items if i.reps])
+    low, high = 0.0, 2.0 * max(MAX_HOLD, MAX_REPS) / smallest
     best = items
     for _ in range(50):
         middle = (low + high) / 2
@@ -235,19 +237,15 @@ def _fit(routine: Routine, items: list[_Item], target: int) -> tuple[list[_Item]
         else:
             high = middle
     total = _total(routine, best)
-    shortest = _total(routine, _scaled(items, 0.0))
-    longest = _total(routine, _scaled(items, 1e9))
     tolerance = max(30, target // 10)
     if abs(total - target) > tolerance:
-        limit = (
-            f"the shortest it can be is {human_seconds(shortest)}"
-            if target < total
-            else (f"the longest it can be is {human_seconds(longest)}")
-        )
-        raise StretchcoachError(
-            f"--minutes: routine '{routine.id}' cannot fit {human_seconds(target)}; {limit} "
-            "(use --only or --skip to choose fewer stretches)"
-        )
+        shortest = _total(routine, _scaled(items, 0.0))
+        if target < shortest:
+            limit = f"the shortest it can be is {human_seconds(shortest)} (--only or --skip leave stretches out)"
+        else:
+            longest = _total(routine, _scaled(items, high))
+            limit = f"the longest it can be is {human_seconds(longest)} (--prep, --rest and --switch add time)"
+        raise StretchcoachError(f"--minutes: routine '{routine.id}' cannot fit {human_seconds(target)}; {limit}")
     changes = [f"fitted to {human_seconds(target)}: {human_seconds(total)} in all"]
     for old, new in zip(items, best, strict=True):
         if old.hold != new.hold:

@@ -61,8 +61,7 @@ class HistoryReport:
 
 def sessions_csv(rows: list[SessionRow]) -> str:
     out = io.StringIO()
-    fields = list(rows[0].to_json()) if rows else list(SessionRow.__dataclass_fields__)
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=SessionRow.CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow(row.to_json())
@@ -82,9 +81,11 @@ def _pain(row: SessionRow) -> str:
 def history_view(report: HistoryReport, *, now: datetime) -> RenderableType:
     parts: list[RenderableType] = []
     if not report.sessions:
-        parts.append(Text(f"No routines in the last {report.days} days. Start one: stretchcoach routine"))
+        days = "day" if report.days == 1 else f"{report.days} days"
+        parts.append(Text(f"No routines in the last {days}. Start one: stretchcoach routine"))
     else:
-        table = Table(title=f"Last {report.days} days", title_justify="left")
+        days = "day" if report.days == 1 else f"{report.days} days"
+        table = Table(title=f"The last {days}", title_justify="left")
         table.add_column("Date", no_wrap=True)
         table.add_column("Routine", overflow="fold")
         table.add_column("Done", justify="right")
@@ -136,8 +137,10 @@ def history_view(report: HistoryReport, *, now: datetime) -> RenderableType:
 
 def rule_panel(report: HistoryReport) -> Panel:
     verdict = report.last_verdict
-    if report.persistence.persists or (verdict is not None and verdict.stop):
-        return persists_panel(report.persistence) if report.persistence.persists else verdict_panel(verdict)
+    if report.persistence.persists:
+        return persists_panel(report.persistence)
+    if verdict is not None and verdict is not Verdict.OK:
+        return verdict_panel(verdict)
     return Panel(Text(report.persistence.describe()), title="The rule", title_align="left", border_style="green")
 
 

@@ -80,7 +80,7 @@ def persistence(checkins: Sequence[tuple[datetime, int]], *, now: datetime) -> P
     recent = sorted((at, pain) for at, pain in checkins if start <= at <= now)
     if not recent:
         return Persistence(persists=False, checkins=0)
-    span = (recent[-1][0] - recent[0][0]).days
+    span = (recent[-1][0].date() - recent[0][0].date()).days  # calendar days, as people count them
     first, latest = recent[0][1], recent[-1][1]
     persists = (
         len(recent) >= MIN_CHECKINS
@@ -97,7 +97,7 @@ def streaks(days: Sequence[date], *, today: date) -> tuple[int, int]:
     The current streak still counts if the last completed day was yesterday:
     today's routine may not have happened yet.
     """
-    unique = sorted(set(days))
+    unique = sorted({day for day in days if day <= today})  # a clock set back must not count days ahead
     longest = run = 0
     previous: date | None = None
     for day in unique:

@@ -15,9 +15,10 @@ from .model import human_seconds
 from .plan import Plan, Step, StepKind
 from .session import Outcome, RoutineSession, Status, StepRecord
 
-KEY_HINTS = "space pause · n next · b back · +/- 10 s · h this hurts · q quit"
-COMPACT_HINTS = "spc pause n next b back +/- h hurts q quit"
-COMPACT_WIDTH, COMPACT_HEIGHT = 60, 20
+# Quit and "this hurts" come first, so they stay on screen when the hints are cut.
+KEY_HINTS = "q quit · h this hurts · space pause · n next · b back · +/- 10 s"
+COMPACT_HINTS = "q quit · h hurts · spc pause · n/b · +/-"
+COMPACT_WIDTH, COMPACT_HEIGHT = 60, 16
 
 
 def clock(seconds: float) -> str:
@@ -55,6 +56,17 @@ def step_line(step: Step) -> str:
     return f"{name}{side} — hold {step.seconds} s"
 
 
+def _cue(session: RoutineSession) -> str:
+    """The cue on screen: for a hold, its current length (+/- change it)."""
+    step = session.step
+    return f"Hold for {session.duration} seconds" if step.kind is StepKind.HOLD else step.cue
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines ``text`` takes when wrapped to ``width`` (an upper bound: wrapping at words)."""
+    return max(1, -(-len(text) // max(1, width - 4)) + (1 if len(text) > width - 4 else 0))
+
+
 def _next_text(session: RoutineSession) -> str:
     upcoming = session.next_step()
     return f"Next: {step_line(upcoming)}" if upcoming else "Next: done"
@@ -73,7 +85,7 @@ def live_view(session: RoutineSession, now: float, *, width: int, height: int, m
     body.add_row(Text(step.stretch.name, style="bold"))
     title = Text(step_title(step).upper(), style="bold cyan")
     body.add_row(title)
-    cue = f"Hold for {session.duration} seconds" if step.kind is StepKind.HOLD else step.cue
+    cue = _cue(session)
     body.add_row(Text(cue, style="bold yellow" if step.breath else "yellow"))
     body.add_row("")
     countdown = Table.grid(padding=(0, 2), expand=True)
@@ -87,9 +99,14 @@ def live_view(session: RoutineSession, now: float, *, width: int, height: int, m
     if session.paused:
         body.add_row(Text("PAUSED — press space to resume", style="bold magenta"))
     body.add_row("")
-    if step.kind in (StepKind.PREP, StepKind.HOLD, StepKind.SWITCH):
-        how = "\n".join(f"{n}. {line}" for n, line in enumerate(step.stretch.steps, 1))
-        body.add_row(Text(f"Start: {step.stretch.setup}\n{how}", style="dim" if step.kind is StepKind.HOLD else ""))
+    how = [f"{n}. {line}" for n, line in enumerate(step.stretch.steps, 1)]
+    if step.kind is not StepKind.PREP:  # the prep cue already says where to start
+        how.insert(0, f"Start: {step.stretch.setup}")
+    # Rows besides the instructions: borders, name, title, blanks, countdown, next, overall.
+    fixed = 10 + _lines(cue, width) + session.paused + bool(message) + _lines(_next_text(session), width)
+    needed = sum(_lines(line, width) for line in how) + 1
+    if step.kind in (StepKind.PREP, StepKind.HOLD, StepKind.SWITCH) and fixed + needed <= height:
+        body.add_row(Text("\n".join(how), style="dim" if step.kind is StepKind.HOLD else ""))
         body.add_row("")
     body.add_row(Text(_next_text(session), style="italic"))
     overall = Table.grid(padding=(0, 2), expand=True)
@@ -118,21 +135,23 @@ def compact_view(session: RoutineSession, now: float, *, width: int, message: st
     """For narrow or short terminals: a few short lines, no boxes."""
     step = session.step
     remaining = session.remaining(now)
-    lines: list[RenderableType] = [
-        Text(f"{step.stretch.name} · {step_title(step)}", style="bold", overflow="ellipsis", no_wrap=True),
-        Text(step.cue, style="yellow", overflow="ellipsis", no_wrap=True),
+    grid = Table.grid()
+    grid.add_column(no_wrap=True, overflow="ellipsis")
+    grid.add_row(Text(f"{step.stretch.name} · {step_title(step)}", style="bold"))
+    grid.add_row(Text(_cue(session), style="yellow"))
+    grid.add_row(
         Text.assemble(
             (clock(remaining), "bold"),
             ("  PAUSED" if session.paused else "", "bold magenta"),
             (f"  {clock(session.time_left(now))} left", "dim"),
-        ),
-    ]
+        )
+    )
     bar_width = max(4, min(width - 2, 40))
-    lines.append(ProgressBar(total=max(1, session.duration), completed=session.duration - remaining, width=bar_width))
+    grid.add_row(ProgressBar(total=max(1, session.duration), completed=session.duration - remaining, width=bar_width))
     if message:
-        lines.append(Text(message, overflow="ellipsis", no_wrap=True))
-    lines.append(Text(COMPACT_HINTS, style="dim", overflow="ellipsis", no_wrap=True))
-    return Group(*lines)
+        grid.add_row(Text(message))
+    grid.add_row(Text(COMPACT_HINTS, style="dim"))
+    return grid
 
 
 def plan_table(plan: Plan) -> Table:

@@ -9,6 +9,7 @@ Pausing moves the start forward by exactly the paused time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -182,7 +183,7 @@ class RoutineSession:
         self._announced_last = False
         if index >= len(self.plan.steps):
             self.index = len(self.plan.steps) - 1
-            return self.finish(Outcome.COMPLETED, now)
+            return self.finish(Outcome.COMPLETED, start)  # it ended at the last deadline, not when noticed
         return [Event(EventKind.STEP, index, self.step, previous)]
 
     # -- what the person asks for ------------------------------------------------------
@@ -232,12 +233,16 @@ class RoutineSession:
         """Add or take time from the current step; breathing phases keep their pace."""
         if self.finished or self.step.kind is StepKind.PHASE:
             return []
-        lowest = int(self.elapsed(now)) + SHORTEST_STEP - self.step.seconds
+        lowest = math.ceil(self.elapsed(now)) + SHORTEST_STEP - self.step.seconds
+        before = self.extra
         self.extra = max(lowest, self.extra + seconds)
         if self.remaining(now) > LAST_SECONDS:
             self._announced_last = False
-        sign = "+" if seconds > 0 else "−"
-        return [Event(EventKind.ADJUSTED, self.index, self.step, detail=f"{sign}{abs(seconds)} s")]
+        change = self.extra - before
+        if not change:
+            return []
+        sign = "+" if change > 0 else "−"
+        return [Event(EventKind.ADJUSTED, self.index, self.step, detail=f"{sign}{abs(change)} s")]
 
     def hurt(self, now: float) -> list[Event]:
         """ "This hurts": stop at once."""

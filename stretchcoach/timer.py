@@ -15,7 +15,7 @@ from rich.console import Console
 
 from . import screen
 from .cues import Cues
-from .plan import Plan
+from .plan import Plan, StepKind
 from .session import ADJUST_SECONDS, Event, EventKind, Outcome, RoutineSession
 from .terminal import CONTINUE, HANGUP, INTERRUPT, RESIZE, SUSPEND, TERMINATE, InputSource
 
@@ -81,6 +81,7 @@ class PlainDisplay:
 
     def __init__(self, out: IO[str]) -> None:
         self.out = out
+        self._said = ""
 
     def __enter__(self) -> PlainDisplay:
         return self
@@ -107,8 +108,9 @@ class PlainDisplay:
             self.out.flush()
 
     def show(self, session: RoutineSession, now: float, message: str) -> None:
-        if message:
+        if message and message != self._said:
             self._write(f"{message}\n")
+        self._said = message
 
     def suspend(self) -> None:
         pass
@@ -220,7 +222,12 @@ class _Loop:
             seconds = ADJUST_SECONDS if item in ("+", "=") else -ADJUST_SECONDS
             events = session.adjust(seconds, now)
             self.emit(events, now)
-            self.message = f"{events[0].detail} on this step" if events else "Breathing rounds keep their pace"
+            if events:
+                self.message = f"{events[0].detail} on this step"
+            elif session.step.kind is StepKind.PHASE:
+                self.message = "Breathing rounds keep their pace"
+            else:
+                self.message = "This step is as short as it can be"
         elif item in ("q", "esc"):
             self.emit(session.finish(Outcome.QUIT, now), now)
         elif item == "h":

@@ -1,0 +1,512 @@
+"""The history store: migrations, the file on disk, recording a routine, reading it back,
+damaged databases, and what survives signals and concurrent routines."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from stretchcoach import history
+from stretchcoach.catalog import load_catalog
+from stretchcoach.errors import ExitCode, StretchcoachError
+from stretchcoach.history import HistoryError, Recorder
+from stretchcoach.model import Catalog
+from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
+from stretchcoach.session import Outcome, RoutineSession
+
+STARTED = datetime(2025, 3, 20, 9, 30, tzinfo=UTC)
+GARBAGE = b"this is not an SQLite database\n" * 64
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog(catalog_path=None, user_catalog=None)
+
+
+def make_plan(catalog: Catalog, *only: str, hold: int = 30) -> Plan:
+    options = PlanOptions(hold=hold, reps=1, prep=0, rest=0, switch=0, only=only)
+    return plan_routine(catalog, find_routine(catalog, "back-relief"), options)
+
+
+@pytest.fixture
+def db_path(isolated_home: Path) -> Path:
+    return isolated_home / "data" / "history.sqlite3"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[sqlite3.Connection]:
+    connection = history.connect(db_path)
+    yield connection
+    connection.close()
+
+
+def steps_of(db: sqlite3.Connection, session_id: int) -> list[tuple[int, str, str, str | None, str, float]]:
+    return list(
+        db.execute(
+            "SELECT idx, kind, stretch, side, status, seconds FROM steps WHERE session_id = ? ORDER BY idx",
+            (session_id,),
+        )
+    )
+
+
+# -- migrations -------------------------------------------------------------------------------
+
+
+def table_names(db: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def test_migrate_applies_m001_once_and_records_it() -> None:
+    db = sqlite3.connect(":memory:")
+    assert history.migrate(db) == ["m001_initial"]
+    assert table_names(db) == {"migrations", "sessions", "steps"}
+    rows = list(db.execute("SELECT name, applied_at FROM migrations"))
+    assert [name for name, _ in rows] == ["m001_initial"]
+    assert datetime.fromisoformat(rows[0][1]).tzinfo is not None
+
+    assert history.migrate(db) == []
+    assert db.execute("SELECT count(*) FROM migrations").fetchone() == (1,)
+
+
+def test_a_new_migration_is_applied_after_the_shipped_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    db = sqlite3.connect(":memory:")
+    history.migrate(db)
+
+    def m002_add_mood(db: sqlite3.Connection) -> None:
+        db.execute("ALTER TABLE sessions ADD COLUMN mood TEXT")
+
+    monkeypatch.setattr(history, "MIGRATIONS", [*history.MIGRATIONS, m002_add_mood])
+    assert history.migrate(db) == ["m002_add_mood"]
+    assert "mood" in {row[1] for row in db.execute("PRAGMA table_info(sessions)")}
+    assert [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY name")] == [
+        "m001_initial",
+        "m002_add_mood",
+    ]
+    assert history.migrate(db) == []
+
+
+def test_a_failing_migration_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    def m002_broken(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE half_done (x)")
+        raise sqlite3.OperationalError("boom")
+
+    monkeypatch.setattr(history, "MIGRATIONS", [*history.MIGRATIONS, m002_broken])
+    db = sqlite3.connect(":memory:")
+    with pytest.raises(sqlite3.OperationalError, match="boom"):
+        history.migrate(db)
+    assert not db.in_transaction
+    assert table_names(db) == set()  # m001 was rolled back with it: one transaction
+
+
+# -- the file on disk --------------------------------------------------------------------------
+
+
+def test_connect_creates_an_owner_only_database_in_wal_mode(db_path: Path) -> None:
+    assert not db_path.exists()
+    db = history.connect(db_path)
+    try:
+        assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        db.execute("SELECT count(*) FROM sessions")  # make sure the WAL files exist
+        for suffix in ("-wal", "-shm"):
+            extra = db_path.with_name(db_path.name + suffix)
+            if extra.exists():
+                assert stat.S_IMODE(extra.stat().st_mode) == 0o600, suffix
+    finally:
+        db.close()
+    other = sqlite3.connect(db_path)
+    assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)  # WAL is stored in the file
+    other.close()
+
+
+def test_connect_twice_migrates_once(db_path: Path) -> None:
+    history.connect(db_path).close()
+    db = history.connect(db_path)
+    assert db.execute("SELECT name FROM migrations").fetchall() == [("m001_initial",)]
+    db.close()
+
+
+# -- recording a routine and reading it back ----------------------------------------------------
+
+
+def test_a_routine_quit_after_the_left_side_reads_back_as_one_sided(db: sqlite3.Connection, catalog: Catalog) -> None:
+    plan = make_plan(catalog, "supine-hip-flexor")
+    assert [(s.kind.value, s.side.value if s.side else None) for s in plan.steps] == [
+        ("hold", "left"),
+        ("hold", "right"),
+    ]
+    recorder = Recorder.start(db, plan, started_at=STARTED, pain_before=5)
+    session = RoutineSession(plan, started=100.0)
+    session.begin()
+    recorder.observe(session)
+    assert [row[4] for row in steps_of(db, recorder.session_id)] == ["planned", "planned"]
+
+    session.update(130.0)  # the left side is done; the right one begins
+    recorder.observe(session)
+    assert [row[4:] for row in steps_of(db, recorder.session_id)] == [("done", 30.0), ("planned", 0.0)]
+
+    session.finish(Outcome.QUIT, 145.5)
+    recorder.finish(session, ended_at=STARTED + timedelta(seconds=46))
+    recorder.pain_after(3)
+
+    assert steps_of(db, recorder.session_id) == [
+        (0, "hold", "supine-hip-flexor", "left", "done", 30.0),
+        (1, "hold", "supine-hip-flexor", "right", "partial", 15.5),
+    ]
+    since = STARTED - timedelta(days=1)
+    (row,) = history.recent_sessions(db, since=since)
+    assert row == history.SessionRow(
+        id=recorder.session_id,
+        started_at=STARTED,
+        routine="back-relief",
+        planned_seconds=60,
+        active_seconds=45.5,
+        pain_before=5,
+        pain_after=3,
+        outcome="quit",
+        note=None,
+        done=1,
+        skipped=1,
+    )
+    assert history.one_sided(db, since=since) == [(STARTED, "supine-hip-flexor", "right")]
+    assert history.stretch_totals(db, since=since) == [("supine-hip-flexor", 0, 45.5)]
+    assert history.checkins(db, since=since) == [(STARTED, 5)]
+    assert history.completed_days(db) == []  # quitting is not a completed routine
+    ended_at = db.execute("SELECT ended_at FROM sessions").fetchone()[0]
+    assert datetime.fromisoformat(ended_at) == STARTED + timedelta(seconds=46)
+
+
+def test_a_completed_routine_reads_back_complete(db: sqlite3.Connection, catalog: Catalog) -> None:
+    plan = make_plan(catalog, "supine-hip-flexor", "childs-pose", "cat-cow")
+    recorder = Recorder.start(db, plan, started_at=STARTED, pain_before=None)
+    session = RoutineSession(plan, started=0.0)
+    session.begin()
+    for now in (10.5, 30.0, 45.0, 61.0, 200.0):
+        session.update(now)
+        recorder.observe(session)
+    assert session.outcome is Outcome.COMPLETED
+    recorder.finish(session, ended_at=STARTED + timedelta(minutes=2))
+
+    assert {row[4] for row in steps_of(db, recorder.session_id)} == {"done"}
+    since = STARTED - timedelta(hours=1)
+    (row,) = history.recent_sessions(db, since=since)
+    assert (row.outcome, row.done, row.skipped, row.active_seconds) == ("completed", 5, 0, 98.0)
+    assert history.one_sided(db, since=since) == []
+    assert history.checkins(db, since=since) == []  # no pain given: no check-in
+    assert sorted(history.stretch_totals(db, since=since)) == [
+        ("cat-cow", 1, 8.0),
+        ("childs-pose", 1, 30.0),
+        ("supine-hip-flexor", 1, 60.0),
+    ]
+    assert history.completed_days(db) == [STARTED.astimezone().date()]
+
+
+def test_a_sided_stretch_never_started_is_not_one_sided(db: sqlite3.Connection, catalog: Catalog) -> None:
+    plan = make_plan(catalog, "supine-hip-flexor", "childs-pose")
+    assert [s.stretch.id for s in plan.steps] == ["supine-hip-flexor", "supine-hip-flexor", "childs-pose"]
+    recorder = Recorder.start(db, plan, started_at=STARTED, pain_before=None)
+    session = RoutineSession(plan, started=0.0)
+    session.begin()
+    session.finish(Outcome.QUIT, 10.0)  # 10 s into the left side: neither side was done
+    recorder.finish(session, ended_at=STARTED)
+    since = STARTED - timedelta(days=1)
+    assert history.one_sided(db, since=since) == []
+    assert history.recent_sessions(db, since=since)[0].skipped == 1  # the left side, partly held
+
+
+def test_this_hurts_is_noted_with_the_stretch_and_side(db: sqlite3.Connection, catalog: Catalog) -> None:
+    plan = make_plan(catalog, "supine-hip-flexor")
+    recorder = Recorder.start(db, plan, started_at=STARTED, pain_before=4)
+    session = RoutineSession(plan, started=0.0)
+    session.begin()
+    session.update(31.0)
+    session.hurt(32.0)
+    recorder.finish(session, ended_at=STARTED)
+    assert db.execute("SELECT outcome, note FROM sessions").fetchone() == (
+        "hurt",
+        "this hurts: supine-hip-flexor (right side)",
+    )
+
+
+def test_observe_writes_nothing_when_nothing_changed(db: sqlite3.Connection, catalog: Catalog) -> None:
+    plan = make_plan(catalog, "childs-pose", "supine-hip-flexor")
+    recorder = Recorder.start(db, plan, started_at=STARTED, pain_before=None)
+    session = RoutineSession(plan, started=0.0)
+    session.begin()
+    session.update(30.0)
+    recorder.observe(session)
+    before = db.total_changes
+    recorder.observe(session)
+    assert db.total_changes == before
+    session.update(60.0)
+    recorder.observe(session)
+    assert db.total_changes == before + 1  # exactly the one step that changed
+
+
+def test_reads_only_look_back_as_far_as_asked(db: sqlite3.Connection, catalog: Catalog) -> None:
+    plan = make_plan(catalog, "childs-pose")
+    for days, pain in ((20, 6), (2, 3)):
+        recorder = Recorder.start(db, plan, started_at=STARTED - timedelta(days=days), pain_before=pain)
+        session = RoutineSession(plan, started=0.0)
+        session.begin()
+        session.update(99.0)
+        recorder.finish(session, ended_at=STARTED)
+    since = STARTED - timedelta(days=7)
+    assert [row.pain_before for row in history.recent_sessions(db, since=since)] == [3]
+    assert history.checkins(db, since=since) == [(STARTED - timedelta(days=2), 3)]
+    assert history.stretch_totals(db, since=since) == [("childs-pose", 1, 30.0)]
+    assert len(history.completed_days(db)) == 2  # streaks look at every day
+
+
+def test_two_connections_recording_interleaved_keep_both_sessions(db_path: Path, catalog: Catalog) -> None:
+    plan = make_plan(catalog, "supine-hip-flexor", "childs-pose")
+    first, second = history.connect(db_path), history.connect(db_path)
+    try:
+        rec_a = Recorder.start(first, plan, started_at=STARTED, pain_before=2)
+        rec_b = Recorder.start(second, plan, started_at=STARTED + timedelta(seconds=1), pain_before=7)
+        a, b = RoutineSession(plan, started=0.0), RoutineSession(plan, started=0.0)
+        a.begin()
+        b.begin()
+        for now in (30.0, 60.0, 90.0):
+            a.update(now)
+            rec_a.observe(a)
+            if now < 60:
+                b.update(now)
+                rec_b.observe(b)
+        b.finish(Outcome.QUIT, 40.0)
+        rec_b.finish(b, ended_at=STARTED)
+        rec_a.finish(a, ended_at=STARTED)
+    finally:
+        first.close()
+        second.close()
+
+    check = history.connect(db_path)
+    try:
+        rows = history.recent_sessions(check, since=STARTED - timedelta(days=1))
+        assert rec_a.session_id != rec_b.session_id
+        assert [(r.id, r.pain_before, r.outcome, r.done, r.skipped) for r in rows] == [
+            (rec_a.session_id, 2, "completed", 3, 0),
+            (rec_b.session_id, 7, "quit", 1, 1),
+        ]
+        assert [row[4] for row in steps_of(check, rec_b.session_id)] == ["done", "partial", "planned"]
+    finally:
+        check.close()
+
+
+# -- a damaged database is never deleted or overwritten -----------------------------------------
+
+
+def listing(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in directory.iterdir() if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [GARBAGE, b"SQLite format 3\x00" + bytes(range(256)) * 16],
+    ids=["garbage", "sqlite-header-then-garbage"],
+)
+def test_connect_refuses_a_damaged_database_and_leaves_it_untouched(db_path: Path, content: bytes) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(content)
+    before = listing(db_path.parent)
+
+    with pytest.raises(HistoryError) as caught:
+        history.connect(db_path)
+
+    error = caught.value
+    assert isinstance(error, StretchcoachError)
+    assert error.exit_code == ExitCode.USAGE == 2
+    assert error.path == db_path
+    assert str(db_path) in error.message
+    assert "stretchcoach routine --reset-history" in error.message
+    assert listing(db_path.parent) == before  # same bytes, and no -wal, -shm or -journal left
+
+
+def test_move_aside_renames_the_database_and_its_wal_files(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(GARBAGE)
+    wal, shm = db_path.with_name("history.sqlite3-wal"), db_path.with_name("history.sqlite3-shm")
+    wal.write_bytes(b"wal bytes")
+    shm.write_bytes(b"shm bytes")
+
+    moved = history.move_aside(db_path, now=datetime(2025, 3, 20, 9, 5, 7))
+
+    assert moved == db_path.with_name("history.sqlite3.damaged-20250320T090507")
+    assert listing(db_path.parent) == {
+        "history.sqlite3.damaged-20250320T090507": GARBAGE,
+        "history.sqlite3.damaged-20250320T090507-wal": b"wal bytes",
+        "history.sqlite3.damaged-20250320T090507-shm": b"shm bytes",
+    }
+
+
+def test_move_aside_twice_in_one_second_keeps_both(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    moment = datetime(2025, 3, 20, 9, 5, 7)
+    db_path.write_bytes(b"first " + GARBAGE)
+    first = history.move_aside(db_path, now=moment)
+    db_path.write_bytes(b"second " + GARBAGE)
+    second = history.move_aside(db_path, now=moment)
+
+    assert first != second
+    assert second.name == "history.sqlite3.damaged-20250320T090507-2"
+    assert listing(db_path.parent) == {first.name: b"first " + GARBAGE, second.name: b"second " + GARBAGE}
+
+
+def test_after_moving_aside_a_new_history_starts(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(GARBAGE)
+    moved = history.move_aside(db_path, now=datetime(2025, 3, 20))
+    db = history.connect(db_path)
+    assert db.execute("SELECT count(*) FROM sessions").fetchone() == (0,)
+    db.close()
+    assert moved.read_bytes() == GARBAGE
+
+
+def test_move_aside_of_a_missing_file_is_a_runtime_error(db_path: Path) -> None:
+    with pytest.raises(StretchcoachError) as caught:
+        history.move_aside(db_path, now=datetime(2025, 3, 20))
+    assert caught.value.exit_code == ExitCode.RUNTIME
+    assert str(db_path) in caught.value.message
+
+
+# -- real processes: signals and concurrent routines --------------------------------------------
+
+ROUTINE = [
+    sys.executable,
+    "-m",
+    "stretchcoach",
+    "routine",
+    "--yes",
+    "--no-checkin",
+    "--hold",
+    "1",
+    "--reps",
+    "1",
+    "--prep",
+    "0",
+    "--rest",
+    "0",
+    "--switch",
+    "0",
+]
+STEP_LINE = re.compile(r"^\[\d\d:\d\d\] ")
+
+
+class Lines:
+    """Collects a stream's lines on a thread, so the test can wait for them with a timeout."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, stream: IO[str]) -> None:
+        for line in stream:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+
+    def wait_for(self, predicate: Callable[[list[str]], bool], timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: predicate(self.lines), timeout)
+
+    def join(self) -> list[str]:
+        self._thread.join(timeout=10)
+        return self.lines
+
+
+def step_lines(lines: list[str]) -> list[str]:
+    return [line for line in lines if STEP_LINE.match(line)]
+
+
+def run_env(home: Path) -> dict[str, str]:
+    return {**os.environ, "STRETCHCOACH_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+
+
+@pytest.mark.parametrize(
+    ("signum", "outcome", "returncode"),
+    [
+        (signal.SIGINT, "interrupted", 130),
+        (signal.SIGTERM, "terminated", 143),
+        (signal.SIGKILL, None, -signal.SIGKILL),
+    ],
+    ids=["SIGINT", "SIGTERM", "SIGKILL"],
+)
+def test_a_signalled_routine_keeps_every_finished_step(
+    isolated_home: Path, db_path: Path, signum: int, outcome: str | None, returncode: int
+) -> None:
+    proc = subprocess.Popen(
+        ROUTINE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=run_env(isolated_home)
+    )
+    try:
+        out = Lines(proc.stdout)  # type: ignore[arg-type]
+        # Three 1 s holds, then the first 4 s breathing phase of cat-cow: signal early in it.
+        assert out.wait_for(lambda lines: len(step_lines(lines)) >= 4, timeout=20), "".join(out.lines)
+        time.sleep(0.5)
+        proc.send_signal(signum)
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    shown = step_lines(out.join())
+    stderr = proc.stderr.read() if proc.stderr else ""
+    assert proc.returncode == returncode, stderr
+    assert "Traceback" not in stderr
+
+    db = sqlite3.connect(db_path)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        ((session_id, recorded_outcome),) = db.execute("SELECT id, outcome FROM sessions").fetchall()
+        assert recorded_outcome == outcome
+        statuses = [status for _, _, _, _, status, _ in steps_of(db, session_id)]
+    finally:
+        db.close()
+    started = len(shown)
+    assert 4 <= started < len(statuses)
+    assert statuses[: started - 1] == ["done"] * (started - 1), shown
+    assert statuses[started - 1] != "done"  # the step in progress when the signal came
+    assert statuses[started:] == ["planned"] * (len(statuses) - started)
+    if outcome is not None:
+        assert statuses[started - 1] == "partial"  # its seconds so far were saved on the way out
+
+
+def test_four_routines_at_once_all_complete(isolated_home: Path, db_path: Path) -> None:
+    procs = [
+        subprocess.Popen(
+            [*ROUTINE, "--only", "childs-pose"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=run_env(isolated_home),
+        )
+        for _ in range(4)
+    ]
+    errors = [proc.communicate(timeout=60)[1] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0, 0], errors
+
+    db = sqlite3.connect(db_path)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        rows = db.execute("SELECT id, outcome FROM sessions ORDER BY id").fetchall()
+        assert [outcome for _, outcome in rows] == ["completed"] * 4
+        assert len({session_id for session_id, _ in rows}) == 4
+        assert db.execute("SELECT count(*), min(status), max(status) FROM steps").fetchone() == (4, "done", "done")
+    finally:
+        db.close()

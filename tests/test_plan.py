@@ -1,0 +1,564 @@
+"""plan_routine: the exact list of timed steps a routine becomes, and what options do to it."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stretchcoach.catalog import load_catalog
+from stretchcoach.errors import ExitCode, StretchcoachError
+from stretchcoach.model import Breath, Catalog, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
+from stretchcoach.plan import (
+    HOLD_STEP,
+    MAX_HOLD,
+    MAX_REPS,
+    MIN_HOLD,
+    MIN_REPS,
+    Plan,
+    PlanOptions,
+    StepKind,
+    find_routine,
+    plan_routine,
+)
+
+# -- building catalogs by hand ---------------------------------------------------------
+
+
+def hold_stretch(sid: str, seconds: int = 30, sides: tuple[Side, ...] = ()) -> Stretch:
+    return Stretch(
+        id=sid,
+        name=f"Stretch {sid}",
+        targets=("back",),
+        setup=f"Get into {sid}.",
+        steps=("Do it.",),
+        feel="A stretch.",
+        timing=Hold(seconds, sides),
+    )
+
+
+def cycle_stretch(sid: str, reps: int = 3, seconds: tuple[int, ...] = (4, 4)) -> Stretch:
+    breaths = (Breath.INHALE, Breath.EXHALE, None)
+    phases = tuple(Phase(f"{sid} phase {n}", s, breaths[n % 3]) for n, s in enumerate(seconds))
+    return Stretch(
+        id=sid,
+        name=f"Stretch {sid}",
+        targets=("back",),
+        setup=f"Get into {sid}.",
+        steps=("Move.",),
+        feel="Movement.",
+        timing=Cycle(phases, reps),
+    )
+
+
+def make_catalog(stretches: list[Stretch], items: list[RoutineItem], **gaps: int) -> tuple[Catalog, Routine]:
+    routine = Routine(id="mine", name="Mine", description="Test routine.", items=tuple(items), **gaps)
+    return Catalog(warning="Stop if it hurts.", stretches=tuple(stretches), routines=(routine,)), routine
+
+
+@pytest.fixture(scope="module")
+def builtin() -> Catalog:
+    return load_catalog(catalog_path=None, user_catalog=None)
+
+
+def back_relief(catalog: Catalog, **options: object) -> Plan:
+    return plan_routine(catalog, find_routine(catalog, "back-relief"), PlanOptions(**options))  # type: ignore[arg-type]
+
+
+def shape(plan: Plan) -> list[tuple[str, str, str | None, int | None, int]]:
+    """(kind, stretch, side, rep, seconds) for each step: the plan without its words."""
+    return [(s.kind.value, s.stretch.id, s.side.value if s.side else None, s.rep, s.seconds) for s in plan.steps]
+
+
+# -- the built-in routine ---------------------------------------------------------------------
+
+
+def test_back_relief_step_sequence(builtin: Catalog) -> None:
+    plan = back_relief(builtin)
+    cat_cow = [("phase", "cat-cow", None, rep, 4) for rep in range(1, 7) for _breath in ("inhale", "exhale")]
+    twist = [("phase", "seated-spinal-twist", None, rep, 5) for rep in range(1, 5) for _side in ("l", "r")]
+    assert shape(plan) == [
+        ("prep", "supine-hip-flexor", None, None, 10),
+        ("hold", "supine-hip-flexor", "left", None, 30),
+        ("switch", "supine-hip-flexor", "right", None, 5),
+        ("hold", "supine-hip-flexor", "right", None, 30),
+        ("rest", "childs-pose", None, None, 10),
+        ("prep", "childs-pose", None, None, 10),
+        ("hold", "childs-pose", None, None, 30),
+        ("rest", "cat-cow", None, None, 10),
+        ("prep", "cat-cow", None, None, 10),
+        *cat_cow,
+        ("rest", "seated-spinal-twist", None, None, 10),
+        ("prep", "seated-spinal-twist", None, None, 10),
+        *twist,
+    ]
+
+
+def test_back_relief_cues_and_breaths(builtin: Catalog) -> None:
+    steps = back_relief(builtin).steps
+    assert steps[0].cue == "Get ready: Lie on your back with your knees bent and your feet flat on the floor."
+    assert steps[1].cue == "Left side. Hold for 30 seconds"
+    assert steps[2].cue == "Switch sides"
+    assert steps[3].cue == "Right side. Hold for 30 seconds"
+    assert steps[4].cue == "Rest. Next: Child's pose"
+    assert steps[6].cue == "Hold for 30 seconds"
+    phases = [s for s in steps if s.stretch.id == "cat-cow" and s.kind is StepKind.PHASE]
+    assert [s.breath for s in phases] == [Breath.INHALE, Breath.EXHALE] * 6
+    assert {s.reps for s in phases} == {6}
+    assert phases[0].cue == "Inhale — arch your back and look up to the ceiling"
+    assert phases[1].cue == "Exhale — round your back and tuck your chin to your chest"
+    twists = [s for s in steps if s.stretch.id == "seated-spinal-twist" and s.kind is StepKind.PHASE]
+    assert [s.cue for s in twists[:2]] == ["Twist to the left", "Twist to the right"]
+    assert {s.breath for s in twists} == {None}
+    assert {s.reps for s in twists} == {4}
+
+
+def test_total_is_known_before_starting_and_is_the_sum_of_steps(builtin: Catalog) -> None:
+    plan = back_relief(builtin)
+    assert plan.total_seconds == 253
+    assert plan.total_seconds == sum(s.seconds for s in plan.steps)
+    assert plan.active_seconds == 2 * 30 + 30 + 6 * 8 + 4 * 10
+    assert len(plan.steps) == 31
+    assert [s.id for s in plan.stretches] == ["supine-hip-flexor", "childs-pose", "cat-cow", "seated-spinal-twist"]
+
+
+def test_starts_are_running_sums(builtin: Catalog) -> None:
+    plan = back_relief(builtin)
+    starts = plan.starts()
+    assert starts[:9] == [0, 10, 40, 45, 75, 85, 95, 125, 135]
+    assert starts[9:11] == [145, 149]
+    assert starts[-1] == 253 - 5
+    assert all(b - a == step.seconds for a, b, step in zip(starts, starts[1:], plan.steps, strict=False))
+
+
+# -- options ----------------------------------------------------------------------------------
+
+
+def test_hold_option_sets_every_hold_and_leaves_phases(builtin: Catalog) -> None:
+    plan = back_relief(builtin, hold=45)
+    assert [s.seconds for s in plan.steps if s.kind is StepKind.HOLD] == [45, 45, 45]
+    assert plan.steps[1].cue == "Left side. Hold for 45 seconds"
+    assert plan.total_seconds == 253 + 3 * 15
+
+
+def test_reps_option_sets_every_cycle(builtin: Catalog) -> None:
+    plan = back_relief(builtin, reps=2)
+    rounds = {(s.stretch.id, s.rep, s.reps) for s in plan.steps if s.kind is StepKind.PHASE}
+    assert rounds == {(sid, rep, 2) for sid in ("cat-cow", "seated-spinal-twist") for rep in (1, 2)}
+    assert plan.total_seconds == 253 - 4 * 8 - 2 * 10
+
+
+def test_gap_options_change_their_steps(builtin: Catalog) -> None:
+    plan = back_relief(builtin, prep=3, rest=7, switch=2)
+    by_kind = {kind: {s.seconds for s in plan.steps if s.kind is kind} for kind in StepKind}
+    assert by_kind[StepKind.PREP] == {3}
+    assert by_kind[StepKind.REST] == {7}
+    assert by_kind[StepKind.SWITCH] == {2}
+    assert plan.total_seconds == 253 - 4 * 7 - 3 * 3 - 3
+    assert (plan.routine.prep, plan.routine.rest, plan.routine.switch) == (3, 7, 2)
+
+
+@pytest.mark.parametrize("gap", ["prep", "rest", "switch"])
+def test_zero_gap_removes_those_steps(builtin: Catalog, gap: str) -> None:
+    plan = back_relief(builtin, **{gap: 0})
+    kinds = [s.kind.value for s in plan.steps]
+    assert gap not in kinds
+    removed = {"prep": 4 * 10, "rest": 3 * 10, "switch": 5}[gap]
+    assert plan.total_seconds == 253 - removed
+    assert all(s.seconds > 0 for s in plan.steps)
+
+
+def test_all_gaps_zero_leaves_only_stretching(builtin: Catalog) -> None:
+    plan = back_relief(builtin, prep=0, rest=0, switch=0)
+    assert {s.kind for s in plan.steps} == {StepKind.HOLD, StepKind.PHASE}
+    assert plan.total_seconds == plan.active_seconds == 178
+
+
+def test_routine_item_overrides_hold_and_reps() -> None:
+    catalog, routine = make_catalog(
+        [hold_stretch("a", 30, (Side.LEFT, Side.RIGHT)), cycle_stretch("b", reps=3)],
+        [RoutineItem("a", hold=50), RoutineItem("b", reps=5)],
+        prep=0,
+        rest=0,
+        switch=0,
+    )
+    plan = plan_routine(catalog, routine)
+    assert [s.seconds for s in plan.steps if s.kind is StepKind.HOLD] == [50, 50]
+    assert max(s.rep or 0 for s in plan.steps) == 5
+    assert plan.total_seconds == 100 + 5 * 8
+
+
+def test_cli_option_beats_routine_item() -> None:
+    catalog, routine = make_catalog(
+        [hold_stretch("a", 30), cycle_stretch("b", reps=3)],
+        [RoutineItem("a", hold=50), RoutineItem("b", reps=5)],
+        prep=0,
+        rest=0,
+    )
+    plan = plan_routine(catalog, routine, PlanOptions(hold=20, reps=2))
+    assert shape(plan) == [
+        ("hold", "a", None, None, 20),
+        ("phase", "b", None, 1, 4),
+        ("phase", "b", None, 1, 4),
+        ("phase", "b", None, 2, 4),
+        ("phase", "b", None, 2, 4),
+    ]
+
+
+def test_one_sided_hold_has_no_switch() -> None:
+    catalog, routine = make_catalog([hold_stretch("a", 20, (Side.RIGHT,))], [RoutineItem("a")])
+    assert shape(plan_routine(catalog, routine)) == [("prep", "a", None, None, 10), ("hold", "a", "right", None, 20)]
+
+
+# -- only / skip --------------------------------------------------------------------------------
+
+
+def test_only_keeps_the_named_stretches_in_routine_order(builtin: Catalog) -> None:
+    plan = back_relief(builtin, only=("cat-cow", "supine-hip-flexor"))
+    assert [s.id for s in plan.stretches] == ["supine-hip-flexor", "cat-cow"]
+    assert plan.steps[0].kind is StepKind.PREP
+    assert plan.total_seconds == (10 + 30 + 5 + 30) + 10 + (10 + 48)
+
+
+def test_skip_leaves_out_the_named_stretches(builtin: Catalog) -> None:
+    plan = back_relief(builtin, skip=("supine-hip-flexor", "seated-spinal-twist"))
+    assert [s.id for s in plan.stretches] == ["childs-pose", "cat-cow"]
+    assert plan.steps[0].kind is StepKind.PREP  # no rest before the first stretch left
+    assert plan.total_seconds == (10 + 30) + 10 + (10 + 48)
+
+
+def test_only_and_skip_together(builtin: Catalog) -> None:
+    plan = back_relief(builtin, only=("cat-cow", "childs-pose"), skip=("childs-pose",))
+    assert [s.id for s in plan.stretches] == ["cat-cow"]
+
+
+@pytest.mark.parametrize(
+    ("field", "flag"),
+    [("only", "--only"), ("skip", "--skip")],
+)
+def test_unknown_id_in_only_or_skip_suggests_the_closest(builtin: Catalog, field: str, flag: str) -> None:
+    with pytest.raises(StretchcoachError) as caught:
+        back_relief(builtin, **{field: ("cat-cow", "child-pose")})
+    assert caught.value.message == (
+        f"{flag}: routine 'back-relief' has no stretch 'child-pose'; did you mean 'childs-pose'?"
+    )
+    assert caught.value.exit_code is ExitCode.USAGE
+
+
+def test_unknown_id_with_nothing_close_lists_the_routine(builtin: Catalog) -> None:
+    with pytest.raises(StretchcoachError) as caught:
+        back_relief(builtin, only=("zzz",))
+    assert caught.value.message == (
+        "--only: routine 'back-relief' has no stretch 'zzz'; "
+        "it has: supine-hip-flexor, childs-pose, cat-cow, seated-spinal-twist"
+    )
+
+
+def test_skipping_everything_is_an_error(builtin: Catalog) -> None:
+    every = ("supine-hip-flexor", "childs-pose", "cat-cow", "seated-spinal-twist")
+    with pytest.raises(StretchcoachError, match="leave nothing of routine 'back-relief' to do") as caught:
+        back_relief(builtin, skip=every)
+    assert caught.value.exit_code is ExitCode.USAGE
+
+
+def test_only_and_skip_the_same_stretch_is_an_error(builtin: Catalog) -> None:
+    with pytest.raises(StretchcoachError, match="leave nothing"):
+        back_relief(builtin, only=("cat-cow",), skip=("cat-cow",))
+
+
+# -- --minutes ------------------------------------------------------------------------------------
+
+
+def fitted_ok(plan: Plan, target: int) -> None:
+    assert abs(plan.total_seconds - target) <= max(30, target // 10)
+    for step in plan.steps:
+        if step.kind is StepKind.HOLD:
+            assert step.seconds % HOLD_STEP == 0
+            assert MIN_HOLD <= step.seconds <= MAX_HOLD
+        if step.kind is StepKind.PHASE:
+            assert step.reps is not None
+            assert MIN_REPS <= step.reps <= MAX_REPS
+
+
+@pytest.mark.parametrize("minutes", [3, 4.25, 5, 8, 10, 13])
+def test_minutes_fits_the_builtin_routine(builtin: Catalog, minutes: float) -> None:
+    plan = back_relief(builtin, minutes=minutes)
+    fitted_ok(plan, round(minutes * 60))
+    assert plan.changes[0] == f"fitted to {_human(round(minutes * 60))}: {_human(plan.total_seconds)} in all"
+
+
+def _human(seconds: int) -> str:
+    m, s = divmod(seconds, 60)
+    return f"{m} min {s} s" if m and s else f"{m} min" if m else f"{s} s"
+
+
+def test_minutes_lists_what_it_changed(builtin: Catalog) -> None:
+    plan = back_relief(builtin, minutes=10)
+    assert plan.changes == (
+        f"fitted to 10 min: {_human(plan.total_seconds)} in all",
+        "Supine hip flexor stretch: hold 30 s → 90 s",
+        "Child's pose: hold 30 s → 90 s",
+        "Cat-cow pose: 6 → 18 rounds",
+        "Seated spinal twist: 4 → 12 rounds",
+    )
+    assert [s.seconds for s in plan.steps if s.kind is StepKind.HOLD] == [90, 90, 90]
+
+
+def test_minutes_keeps_the_breathing_pace_and_the_gaps(builtin: Catalog) -> None:
+    plan = back_relief(builtin, minutes=8)
+    assert {s.seconds for s in plan.steps if s.stretch.id == "cat-cow" and s.kind is StepKind.PHASE} == {4}
+    assert {s.seconds for s in plan.steps if s.kind is StepKind.PREP} == {10}
+    assert {s.seconds for s in plan.steps if s.kind is StepKind.REST} == {10}
+
+
+def test_without_minutes_nothing_is_listed_as_changed(builtin: Catalog) -> None:
+    assert back_relief(builtin).changes == ()
+
+
+def test_minutes_too_short_names_the_shortest(builtin: Catalog) -> None:
+    with pytest.raises(StretchcoachError) as caught:
+        back_relief(builtin, minutes=1)
+    # 75 s of gaps, 3 holds of 15 s, 2 rounds of cat-cow (16 s) and of the twist (20 s).
+    assert caught.value.message == (
+        "--minutes: routine 'back-relief' cannot fit 1 min; the shortest it can be is 2 min 36 s "
+        "(--only or --skip leave stretches out)"
+    )
+    assert caught.value.exit_code is ExitCode.USAGE
+
+
+def test_minutes_too_long_names_the_longest(builtin: Catalog) -> None:
+    with pytest.raises(StretchcoachError) as caught:
+        back_relief(builtin, minutes=20)
+    # 75 s of gaps, 3 holds of 120 s, 20 rounds of cat-cow (160 s) and of the twist (200 s).
+    assert "cannot fit 20 min; the longest it can be is 13 min 15 s" in caught.value.message
+
+
+def test_minutes_zero_is_an_error(builtin: Catalog) -> None:
+    with pytest.raises(StretchcoachError, match="greater than zero"):
+        back_relief(builtin, minutes=0)
+
+
+def test_minutes_can_reach_the_longest_plan_from_a_one_second_hold(builtin: Catalog) -> None:
+    """--hold 1 then --minutes: the longest plan (120 s holds) is 6 min 35 s, so 6 min 30 s must fit.
+
+    Fails while the factor search stops at 100: a 1 s hold then reaches only 100 s,
+    and the error contradicts itself ("cannot fit 6 min 30 s; the longest it can be is 6 min 35 s").
+    """
+    plan = back_relief(builtin, hold=1, only=("supine-hip-flexor", "childs-pose"), minutes=6.5)
+    fitted_ok(plan, 390)
+
+
+def test_minutes_can_reach_the_shortest_plan_from_an_hour_hold(builtin: Catalog) -> None:
+    """--hold 60m then --minutes: the shortest plan (15 s holds) is 1 min 20 s, so 1 min 20 s must fit.
+
+    Fails while the factor search starts at 0.01: an hour's hold then shrinks only to 35 s.
+    """
+    plan = back_relief(builtin, hold=3600, only=("supine-hip-flexor", "childs-pose"), minutes=80 / 60)
+    fitted_ok(plan, 80)
+
+
+# -- JSON and find_routine ------------------------------------------------------------------------
+
+
+def test_to_json_shape(builtin: Catalog) -> None:
+    data = back_relief(builtin).to_json()
+    assert json.loads(json.dumps(data)) == data
+    assert data["routine"] == "back-relief"
+    assert data["total_seconds"] == 253 == sum(s["seconds"] for s in data["steps"])
+    assert data["changes"] == []
+    assert data["steps"][1] == {
+        "kind": "hold",
+        "stretch": "supine-hip-flexor",
+        "side": "left",
+        "rep": None,
+        "seconds": 30,
+        "cue": "Left side. Hold for 30 seconds",
+        "breath": None,
+    }
+    assert data["steps"][9] == {
+        "kind": "phase",
+        "stretch": "cat-cow",
+        "side": None,
+        "rep": 1,
+        "seconds": 4,
+        "cue": "Inhale — arch your back and look up to the ceiling",
+        "breath": "inhale",
+    }
+    assert {s["kind"] for s in data["steps"]} == {"prep", "hold", "switch", "phase", "rest"}
+
+
+def test_find_routine_unknown_suggests(builtin: Catalog) -> None:
+    with pytest.raises(StretchcoachError) as caught:
+        find_routine(builtin, "back-relif")
+    assert caught.value.message == "no routine 'back-relif'; did you mean 'back-relief'?"
+    assert caught.value.exit_code is ExitCode.USAGE
+
+
+def test_find_routine_unknown_with_nothing_close_lists_routines(builtin: Catalog) -> None:
+    with pytest.raises(StretchcoachError) as caught:
+        find_routine(builtin, "zzzz")
+    assert caught.value.message == "no routine 'zzzz'; routines: back-relief"
+
+
+def test_routine_naming_a_missing_stretch_is_an_error() -> None:
+    catalog, routine = make_catalog([hold_stretch("a")], [RoutineItem("a"), RoutineItem("gone")])
+    with pytest.raises(StretchcoachError, match="names 'gone', which is not in the catalog"):
+        plan_routine(catalog, routine)
+
+
+# -- invariants over generated catalogs -----------------------------------------------------------
+
+SIDES = st.sampled_from([(), (Side.LEFT,), (Side.RIGHT,), (Side.LEFT, Side.RIGHT)])
+
+
+@st.composite
+def stretches(draw: st.DrawFn, sid: str) -> Stretch:
+    if draw(st.booleans()):
+        return hold_stretch(sid, draw(st.integers(1, 3600)), draw(SIDES))
+    phases = tuple(draw(st.lists(st.integers(1, 20), min_size=1, max_size=3)))
+    return cycle_stretch(sid, draw(st.integers(1, 100)), phases)
+
+
+@st.composite
+def routines(draw: st.DrawFn) -> tuple[Catalog, Routine, PlanOptions]:
+    count = draw(st.integers(1, 5))
+    made = [draw(stretches(f"s{n}")) for n in range(count)]
+    order = draw(st.permutations(made))
+    items = []
+    for stretch in order:
+        if isinstance(stretch.timing, Hold):
+            items.append(RoutineItem(stretch.id, hold=draw(st.none() | st.integers(1, 3600))))
+        else:
+            items.append(RoutineItem(stretch.id, reps=draw(st.none() | st.integers(1, 100))))
+    gaps = {name: draw(st.integers(0, 60)) for name in ("prep", "rest", "switch")}
+    catalog, routine = make_catalog(made, items, **gaps)
+    ids = [s.id for s in made]
+    only = tuple(draw(st.lists(st.sampled_from(ids), unique=True, max_size=count)))
+    skip = tuple(draw(st.lists(st.sampled_from(ids), unique=True, max_size=count - 1)))
+    options = PlanOptions(
+        hold=draw(st.none() | st.integers(1, 3600)),
+        reps=draw(st.none() | st.integers(1, 100)),
+        prep=draw(st.none() | st.integers(0, 60)),
+        rest=draw(st.none() | st.integers(0, 60)),
+        switch=draw(st.none() | st.integers(0, 60)),
+        only=only,
+        skip=skip,
+    )
+    return catalog, routine, options
+
+
+def _expected_ids(routine: Routine, options: PlanOptions) -> list[str]:
+    return [
+        i.stretch
+        for i in routine.items
+        if (not options.only or i.stretch in options.only) and i.stretch not in options.skip
+    ]
+
+
+@settings(deadline=None, max_examples=150)
+@given(routines())
+def test_plan_invariants(generated: tuple[Catalog, Routine, PlanOptions]) -> None:
+    catalog, routine, options = generated
+    wanted = _expected_ids(routine, options)
+    if not wanted:
+        with pytest.raises(StretchcoachError, match="leave nothing"):
+            plan_routine(catalog, routine, options)
+        return
+    plan = plan_routine(catalog, routine, options)
+    prep = routine.prep if options.prep is None else options.prep
+    rest = routine.rest if options.rest is None else options.rest
+    switch = routine.switch if options.switch is None else options.switch
+
+    # Total time is the sum of the steps, and starts are running sums.
+    assert plan.total_seconds == sum(s.seconds for s in plan.steps)
+    assert plan.starts() == [sum(s.seconds for s in plan.steps[:n]) for n in range(len(plan.steps))]
+    assert all(s.seconds >= 1 for s in plan.steps)
+
+    # The selected stretches, in routine order; no rest before the first or after the last.
+    assert [s.id for s in plan.stretches] == wanted
+    assert plan.steps[0].kind is not StepKind.REST
+    assert plan.steps[-1].kind is not StepKind.REST
+    assert [s.kind for s in plan.steps].count(StepKind.REST) == (len(wanted) - 1 if rest else 0)
+
+    items = {i.stretch: i for i in routine.items}
+    for sid in wanted:
+        stretch = catalog.stretch(sid)
+        assert stretch is not None
+        own = [s for s in plan.steps if s.stretch.id == sid and s.kind is not StepKind.REST]
+        # Prep comes first, before anything of the stretch.
+        if prep:
+            assert own[0].kind is StepKind.PREP
+            assert own[0].seconds == prep
+            assert [s.kind for s in own].count(StepKind.PREP) == 1
+        else:
+            assert StepKind.PREP not in {s.kind for s in own}
+        if isinstance(stretch.timing, Hold):
+            holds = [s for s in own if s.kind is StepKind.HOLD]
+            expected_hold = options.hold or items[sid].hold or stretch.timing.seconds
+            # Every side exactly once, in the catalog's order.
+            assert [s.side for s in holds] == list(stretch.timing.sides or (None,))
+            assert {s.seconds for s in holds} == {expected_hold}
+            switches = [s for s in own if s.kind is StepKind.SWITCH]
+            assert len(switches) == (max(0, len(stretch.timing.sides) - 1) if switch else 0)
+        else:
+            reps = options.reps or items[sid].reps or stretch.timing.reps
+            phases = [s for s in own if s.kind is StepKind.PHASE]
+            assert len(phases) == reps * len(stretch.timing.phases)
+            assert [s.rep for s in phases] == [r for r in range(1, reps + 1) for _ in stretch.timing.phases]
+            assert [s.seconds for s in phases] == [p.seconds for p in stretch.timing.phases] * reps
+
+    # Every rest announces the stretch that follows it.
+    for step, after in zip(plan.steps, plan.steps[1:], strict=False):
+        if step.kind is StepKind.REST:
+            assert after.stretch.id == step.stretch.id
+            assert after.kind is not StepKind.REST
+
+
+def _limits(message: str) -> tuple[str, int]:
+    match = re.search(r"the (shortest|longest) it can be is (?:(\d+) min)? ?(?:(\d+) s)?", message)
+    assert match, message
+    return match[1], int(match[2] or 0) * 60 + int(match[3] or 0)
+
+
+def _plan_or_error(catalog: Catalog, routine: Routine, options: PlanOptions) -> tuple[Plan | None, str | None]:
+    try:
+        return plan_routine(catalog, routine, options), None
+    except StretchcoachError as exc:
+        return None, exc.message
+
+
+@settings(deadline=None, max_examples=100)
+@given(routines(), st.integers(30, 120 * 60))
+def test_minutes_result_is_bounded_as_documented(generated: tuple[Catalog, Routine, PlanOptions], target: int) -> None:
+    """Either the plan fits within the tolerance, holds and reps inside their bounds,
+    or the error names a shortest (or longest) time that the target really is below (or above)."""
+    catalog, routine, options = generated
+    options = replace(options, only=(), skip=(), minutes=target / 60)
+    plan, error = _plan_or_error(catalog, routine, options)
+    if error is not None:
+        which, limit = _limits(error)
+        assert error.startswith(f"--minutes: routine 'mine' cannot fit {_human(target)}; the {which}")
+        if which == "shortest":
+            assert target < limit, error
+        else:
+            assert target > limit, error
+        return
+    assert plan is not None
+    assert abs(plan.total_seconds - target) <= max(30, target // 10)
+    assert plan.changes[0].startswith(f"fitted to {_human(target)}: ")
+    items = {i.stretch: i for i in routine.items}
+    for step in plan.steps:
+        stretch, item = step.stretch, items[step.stretch.id]
+        # A value --minutes changed lies within the bounds; one it kept is the routine's own.
+        if step.kind is StepKind.HOLD:
+            assert isinstance(stretch.timing, Hold)
+            own = options.hold or item.hold or stretch.timing.seconds
+            assert step.seconds == own or (step.seconds % HOLD_STEP == 0 and MIN_HOLD <= step.seconds <= MAX_HOLD)
+        if step.kind is StepKind.PHASE:
+            assert isinstance(stretch.timing, Cycle)
+            own = options.reps or item.reps or stretch.timing.reps
+            assert step.reps == own or (step.reps is not None and MIN_REPS <= step.reps <= MAX_REPS)
