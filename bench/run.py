@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import write_catalog, write_history  # noqa: E402
+from generate import write_catalog, write_history
 
 PYTHON = sys.executable
 SCRIPT = str(Path(PYTHON).parent / "stretchcoach")
@@ -103,7 +103,8 @@ def drift(env: dict[str, str], options: list[str], target: float) -> Result:
             first = time.perf_counter()
     proc.wait()
     end = time.perf_counter()
-    assert first is not None and proc.returncode == 0, "the routine did not run"
+    if first is None or proc.returncode != 0:
+        raise SystemExit(f"the drift routine did not run (exit {proc.returncode})")
     late = (end - first) - planned
     return Result(
         f"timer drift over {planned} s",
@@ -154,7 +155,7 @@ def pty_routine(env: dict[str, str], seconds: int, measure_from: float) -> tuple
             cpu_used = cpu() - cpu_start
             wall = now - wall_start
             break
-    _, status, usage = os.wait4(pid, 0)
+    _, _status, usage = os.wait4(pid, 0)
     os.close(fd)
     return cpu_used / wall, usage.ru_maxrss
 
