@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,7 +45,6 @@ def write_history(path: Path, *, sessions: int, seed: int = 7) -> Path:
 
     catalog = load_catalog(catalog_path=None, user_catalog=None)
     plan = plan_routine(catalog, find_routine(catalog, "back-relief"))
-    plan_json = json.dumps(plan.to_json())
     rng = random.Random(seed)
     now = datetime.now(UTC)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,9 +60,9 @@ def write_history(path: Path, *, sessions: int, seed: int = 7) -> Path:
             (
                 sid,
                 started.isoformat(timespec="seconds"),
+                started.astimezone().date().isoformat(),
                 "back-relief",
                 plan.total_seconds,
-                plan_json,
                 pain,
                 max(0, pain - rng.randint(0, 2)),
                 outcome,
@@ -81,8 +79,8 @@ def write_history(path: Path, *, sessions: int, seed: int = 7) -> Path:
             )
     db.execute("BEGIN")
     db.executemany(
-        "INSERT INTO sessions (id, started_at, routine, planned_seconds, plan, pain_before, pain_after, outcome,"
-        " ended_at, active_seconds) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO sessions (id, started_at, local_day, routine, planned_seconds, pain_before, pain_after,"
+        " outcome, ended_at, active_seconds) VALUES (?,?,?,?,?,?,?,?,?,?)",
         session_rows,
     )
     db.executemany("INSERT INTO steps VALUES (?,?,?,?,?,?,?,?,?)", step_rows)

@@ -8,6 +8,8 @@ from .loader import CatalogFile, read_catalog
 from .model import Catalog
 from .paths import builtin_catalog_path
 
+MIN_CACHED_BYTES = 256 * 1024  # smaller files parse faster than a cache round trip
+
 
 def load_catalog(*, catalog_path: Path | None, user_catalog: Path | None, cache_dir: Path | None = None) -> Catalog:
     """The base catalog (``catalog_path`` or the built-in one) with ``user_catalog`` on top.
@@ -36,14 +38,14 @@ def load_catalog(*, catalog_path: Path | None, user_catalog: Path | None, cache_
 def _read_base(path: Path, cache_dir: Path | None) -> CatalogFile:
     if cache_dir is None:
         return read_catalog(path)
-    from . import catalog_cache
-
     try:
-        large = path.is_file() and path.stat().st_size >= catalog_cache.MIN_CACHED_BYTES
+        large = path.is_file() and path.stat().st_size >= MIN_CACHED_BYTES
     except OSError:
         large = False
     if not large:
         return read_catalog(path)
+    from . import catalog_cache  # only large files: it brings hashlib, json and tempfile
+
     cached = catalog_cache.load(cache_dir, path)
     if cached is not None:
         return cached

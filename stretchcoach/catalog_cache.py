@@ -20,8 +20,6 @@ from . import __version__
 from .loader import CatalogFile
 from .model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
 
-MIN_CACHED_BYTES = 256 * 1024  # smaller files parse faster than a cache round trip
-
 
 def cache_key(path: Path) -> tuple[Path, str]:
     """(cache file name for ``path``, the stamp its entry must carry)."""

@@ -54,6 +54,9 @@ app = typer.Typer(
     "Not medical advice: if your pain persists or worsens, stop and see a doctor.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain Click help and one-line usage errors: Typer's Rich formatter imports
+    # markdown, pygments and tracebacks, which would double the cost of --help.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -45,9 +45,9 @@ def m001_initial(db: sqlite3.Connection) -> None:
         """CREATE TABLE sessions (
             id INTEGER PRIMARY KEY,
             started_at TEXT NOT NULL,           -- UTC, ISO 8601
+            local_day TEXT NOT NULL,            -- the calendar day where it was done, for streaks
             routine TEXT NOT NULL,
-            planned_seconds INTEGER NOT NULL,
-            plan TEXT NOT NULL,                 -- the plan as JSON
+            planned_seconds INTEGER NOT NULL,   -- the planned steps are rows of `steps`
             pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
             pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
             outcome TEXT,                       -- NULL until it ends (or if it was killed)
@@ -57,6 +57,7 @@ def m001_initial(db: sqlite3.Connection) -> None:
         )"""
     )
     db.execute("CREATE INDEX sessions_started ON sessions (started_at)")
+    db.execute("CREATE INDEX sessions_days ON sessions (outcome, local_day)")
     db.execute(
         """CREATE TABLE steps (
             session_id INTEGER NOT NULL REFERENCES sessions (id),
@@ -188,12 +189,12 @@ class Recorder:
 
     @classmethod
     def start(cls, db: sqlite3.Connection, plan: Plan, *, started_at: datetime, pain_before: int | None) -> Recorder:
-        import json
-
+        local_day = started_at.astimezone().date().isoformat()
         with _transaction(db):
             cursor = db.execute(
-                "INSERT INTO sessions (started_at, routine, planned_seconds, plan, pain_before) VALUES (?, ?, ?, ?, ?)",
-                (_iso(started_at), plan.routine.id, plan.total_seconds, json.dumps(plan.to_json()), pain_before),
+                "INSERT INTO sessions (started_at, local_day, routine, planned_seconds, pain_before)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (_iso(started_at), local_day, plan.routine.id, plan.total_seconds, pain_before),
             )
             session_id = cursor.lastrowid
             assert session_id is not None
@@ -314,10 +315,8 @@ def checkins(db: sqlite3.Connection, *, since: datetime) -> list[tuple[datetime,
 
 
 def completed_days(db: sqlite3.Connection) -> list[date]:
-    """Local calendar days with at least one completed routine."""
-    rows = db.execute(
-        "SELECT DISTINCT date(started_at, 'localtime') FROM sessions WHERE outcome = 'completed' ORDER BY 1"
-    )
+    """Calendar days (where the person was) with at least one completed routine."""
+    rows = db.execute("SELECT DISTINCT local_day FROM sessions WHERE outcome = 'completed' ORDER BY 1")
     return [date.fromisoformat(r[0]) for r in rows]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -440,12 +441,12 @@ def test_unknown_option_of_a_command() -> None:
 
 def test_no_arguments_shows_the_help() -> None:
     result = run()
-    # Click 8.2 and later (vendored in typer 0.29) exit 2 for a group's no_args_is_help.
+    # No command is a usage error: the help goes to stderr, with exit code 2.
     assert result.exit_code == 2
-    assert result.stdout.rstrip("\n") == run("--help").stdout.rstrip("\n")
-    assert "Usage: stretchcoach [OPTIONS] COMMAND [ARGS]..." in result.stdout
-    for name in ("list", "show", "validate", "routine"):
-        assert f"│ {name} " in result.stdout
+    assert result.stderr.rstrip("\n") == run("--help").stdout.rstrip("\n")
+    assert "Usage: stretchcoach [OPTIONS] COMMAND [ARGS]..." in result.stderr
+    for name in ("list", "show", "validate", "routine", "history", "safety"):
+        assert re.search(rf"^  {name} +\S", result.stderr, flags=re.MULTILINE)
 
 
 def test_help_says_to_see_a_doctor() -> None:
