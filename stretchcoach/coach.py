@@ -56,8 +56,8 @@ def coach(plan: Plan, *, warning: str, options: CoachOptions, paths: Paths) -> O
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     db = open_history(paths, reset=options.reset_history, interactive=interactive)
     try:
-        _first_run_safety(paths, warning)
-        _intro(plan, warning, plain=options.plain)
+        first_run = _first_run_safety(paths, warning, plain=options.plain)  # it has the warning: not twice
+        _intro(plan, warning, plain=options.plain, with_warning=not first_run)
         _persistence_check(db, paths)
         speech = find_speech_command() if options.voice else None
         if options.voice and speech is None:
@@ -86,15 +86,42 @@ def coach(plan: Plan, *, warning: str, options: CoachOptions, paths: Paths) -> O
                 with contextlib.suppress(sqlite3.Error):
                     recorder.pain_after(pain_after)
             verdict = rule.after_routine(pain_before, pain_after, hurt=outcome is Outcome.HURT)
-            out.print(screen.summary_view(session, warning))
-            if verdict is not rule.Verdict.OK and verdict is not rule.Verdict.HURT:
-                out.print(report.verdict_panel(verdict))
+            _summary(session, warning, verdict, pain_before, pain_after, plain=options.plain)
             cues.flush(time.sleep, time.monotonic)
         except OSError:  # the terminal is gone (SIGHUP): the history already has it all
             pass
         return outcome
     finally:
         db.close()
+
+
+def _summary(
+    session: RoutineSession,
+    warning: str,
+    verdict: rule.Verdict,
+    pain_before: int | None,
+    pain_after: int | None,
+    *,
+    plain: bool,
+) -> None:
+    out = console()
+    pain = None
+    if pain_before is not None or pain_after is not None:
+        shown = ["–" if p is None else str(p) for p in (pain_before, pain_after)]
+        pain = f"Pain before → after: {shown[0]} → {shown[1]}"
+    said = verdict not in (rule.Verdict.OK, rule.Verdict.HURT)  # HURT is in the summary already
+    if plain:
+        lines = screen.summary_lines(session, warning) + ([pain] if pain else [])
+        if said:
+            lines.append(("STOP: " if verdict.stop else "Note: ") + report.verdict_text(verdict))
+        for line in lines:
+            out.print(line, markup=False, soft_wrap=True)
+        return
+    out.print(screen.summary_view(session, warning))
+    if pain:
+        out.print(pain, markup=False)
+    if said:
+        out.print(report.verdict_panel(verdict))
 
 
 def _run(plan: Plan, *, options: CoachOptions, interactive: bool, cues: Cues, recorder: Recorder) -> RoutineSession:
@@ -161,13 +188,19 @@ def open_history(paths: Paths, *, reset: bool, interactive: bool) -> sqlite3.Con
         return connect(paths.history_db)
 
 
-def _first_run_safety(paths: Paths, warning: str) -> None:
+def _first_run_safety(paths: Paths, warning: str, *, plain: bool) -> bool:
+    """Show the urgent signs before the very first routine; True if shown now."""
     marker = paths.data_dir / "safety-shown"
     if marker.exists():
-        return
-    console().print(render.safety_view(warning))
+        return False
+    if plain:
+        for line in render.safety_lines(warning):
+            console().print(line, markup=False, soft_wrap=True)
+    else:
+        console().print(render.safety_view(warning))
     with contextlib.suppress(OSError):  # if it cannot be marked, it is shown again: better than never
         marker.touch()
+    return True
 
 
 def _persistence_check(db: sqlite3.Connection, paths: Paths) -> None:
@@ -181,21 +214,25 @@ def _persistence_check(db: sqlite3.Connection, paths: Paths) -> None:
         console().print(report.persists_panel(state))
 
 
-def _intro(plan: Plan, warning: str, *, plain: bool) -> None:
+def _intro(plan: Plan, warning: str, *, plain: bool, with_warning: bool) -> None:
     from .safety import SEE_SAFETY
 
     out = console()
     total = human_seconds(plan.total_seconds)
     names = ", ".join(s.name for s in plan.stretches)
     if plain:
-        for line in (f"{plan.routine.name}: {total}. {names}.", *plan.changes, f"Safety: {warning}", SEE_SAFETY):
+        plain_lines = [f"{plan.routine.name}: {total}. {names}.", *plan.changes]
+        if with_warning:
+            plain_lines += [f"Safety: {warning}", SEE_SAFETY]
+        for line in plain_lines:
             out.print(line, markup=False, soft_wrap=True)
         return
     lines = Text.assemble((plan.routine.name, "bold"), f" · {total} · {names}")
     for change in plan.changes:
         lines.append(f"\n• {change}")
     out.print(Panel(lines, border_style="blue"))
-    out.print(render.warning_panel(warning))
+    if with_warning:
+        out.print(render.warning_panel(warning))
     out.print("Keys: " + screen.KEY_HINTS, style="dim", markup=False)
 
 

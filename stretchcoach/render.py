@@ -72,6 +72,11 @@ def warning_panel(warning: str, *, title: str = "Safety") -> Panel:
     return Panel(text, title=f"⚠ {title}", title_align="left", border_style="yellow")
 
 
+def safety_lines(warning: str) -> list[str]:
+    """The safety text as plain lines, for plain output and screen readers."""
+    return [f"Get help now: {URGENT}", *(f"  - {flag}" for flag in RED_FLAGS), f"Safety: {warning}", NOT_ADVICE]
+
+
 def safety_view(warning: str) -> Group:
     flags = Text("\n".join(f"• {flag}" for flag in RED_FLAGS))
     urgent = Group(Text(URGENT, style="bold"), flags)

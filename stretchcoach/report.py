@@ -152,12 +152,16 @@ def persists_panel(persistence: Persistence) -> Panel:
     return Panel(text, title="⚠ Your pain persists", title_align="left", border_style="red", style="red")
 
 
-def verdict_panel(verdict: Verdict | None) -> Panel:
+def verdict_text(verdict: Verdict | None) -> str:
     if verdict is Verdict.HURT:
-        message = f"You stopped because it hurt. {STOP_ADVICE}"
-    elif verdict is Verdict.WORSENED:
-        message = f"Your pain is worse after the routine than before it. {STOP_ADVICE}"
-    else:
-        message = "Your pain is a little higher than before. If it keeps rising, stop and see a doctor."
+        return f"You stopped because it hurt. {STOP_ADVICE}"
+    if verdict is Verdict.WORSENED:
+        return f"Your pain is worse after the routine than before it. {STOP_ADVICE}"
+    return "Your pain is a little higher than before. If it keeps rising, stop and see a doctor."
+
+
+def verdict_panel(verdict: Verdict | None) -> Panel:
+    message = verdict_text(verdict)
+    if verdict is None or not verdict.stop:
         return Panel(Text(message), title="Pain check", title_align="left", border_style="yellow")
     return Panel(Text(message, style="bold"), title="⚠ Stop", title_align="left", border_style="red", style="red")

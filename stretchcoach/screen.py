@@ -206,26 +206,44 @@ _HEADLINES = {
 }
 
 
-def summary_view(session: RoutineSession, warning: str) -> RenderableType:
+def _summary(session: RoutineSession) -> tuple[str, str, list[tuple[str, str, str]], list[str]]:
+    """(headline, colour, rows of stretch/progress/time, notes) for both summary renderings."""
     outcome = session.outcome or Outcome.QUIT
     headline, colour = _HEADLINES[outcome]
+    rows = []
+    for stretch in session.plan.stretches:
+        records = [r for r in session.records if r.step.stretch.id == stretch.id and r.step.active]
+        rows.append((stretch.name, progress_text(records), human_seconds(sum(r.seconds for r in records))))
+    end = session.ended if session.ended is not None else session.started
+    total = max(0.0, end - session.started - session.paused_total)
+    notes = [f"Active stretching {human_seconds(session.active_seconds())} of {human_seconds(total)}."]
+    if session.hurt_step is not None:
+        notes.append(f"You stopped during: {step_line(session.hurt_step)}.")
+    notes += [f"The {side.value} side of the {name.lower()} was skipped." for name, side in session.one_sided()]
+    return headline, colour, rows, notes
+
+
+def summary_lines(session: RoutineSession, warning: str) -> list[str]:
+    """The summary as plain lines, for plain output and screen readers."""
+    headline, _, rows, notes = _summary(session)
+    lines = [headline, *(f"  {name}: {done}, {time}" for name, done, time in rows), *notes]
+    stop = session.outcome is Outcome.HURT
+    lines.append(f"{'STOP — see a doctor' if stop else 'Safety'}: {warning}")
+    return lines
+
+
+def summary_view(session: RoutineSession, warning: str) -> RenderableType:
+    headline, colour, rows, notes = _summary(session)
     table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
     table.add_column("Stretch")
     table.add_column("Done", justify="right")
     table.add_column("Time", justify="right")
-    for stretch in session.plan.stretches:
-        records = [r for r in session.records if r.step.stretch.id == stretch.id and r.step.active]
-        seconds = sum(r.seconds for r in records)
-        table.add_row(stretch.name, progress_text(records), human_seconds(seconds))
-    parts: list[RenderableType] = [Text(headline, style=f"bold {colour}"), table]
-    end = session.ended if session.ended is not None else session.started
-    total = max(0.0, end - session.started - session.paused_total)
-    parts.append(Text(f"Active stretching {human_seconds(session.active_seconds())} of {human_seconds(total)}."))
-    if session.hurt_step is not None:
-        parts.append(Text(f"You stopped during: {step_line(session.hurt_step)}.", style="red"))
-    for name, side in session.one_sided():
-        parts.append(Text(f"The {side.value} side of the {name.lower()} was skipped.", style="yellow"))
-    hurt = outcome is Outcome.HURT
+    for row in rows:
+        table.add_row(*row)
+    parts: list[RenderableType] = [Text(headline, style=f"bold {colour}"), table, Text(notes[0])]
+    for note in notes[1:]:
+        parts.append(Text(note, style="red" if note.startswith("You stopped") else "yellow"))
+    hurt = session.outcome is Outcome.HURT
     warning_panel = Panel(
         Text(warning, style="bold" if hurt else ""),
         title="⚠ Stop and see a doctor" if hurt else "⚠ Safety",
