@@ -96,13 +96,15 @@ def history_view(report: HistoryReport, *, now: datetime) -> RenderableType:
         for row in report.sessions[-50:]:
             label = OUTCOME_LABELS.get(row.outcome, row.outcome or "")
             style = "red" if row.outcome == "hurt" else ""
+            verdict = after_routine(row.pain_before, row.pain_after, hurt=False)
+            pain_style = {Verdict.WORSENED: "bold red", Verdict.SLIGHTLY_WORSE: "yellow"}.get(verdict, "")
             table.add_row(
                 row.started_at.astimezone().strftime("%d %b %H:%M"),
                 row.routine,
                 str(row.done),
                 str(row.skipped),
                 f"{row.active_seconds / 60:.1f}",
-                _pain(row),
+                Text(_pain(row), style=pain_style),
                 Text(label, style=style),
             )
         if len(report.sessions) > 50:
