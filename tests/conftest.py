@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from stretchcoach.catalog import load_catalog
+from stretchcoach.model import Catalog
+from stretchcoach.plan import Plan, find_routine, plan_routine
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
@@ -34,3 +38,15 @@ def user_catalog(isolated_home: Path) -> Path:
     path = isolated_home / "config" / "catalog.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The built-in catalog, as shipped."""
+    return load_catalog(catalog_path=None, user_catalog=None)
+
+
+@pytest.fixture(scope="session")
+def plan(catalog: Catalog) -> Plan:
+    """Back relief as shipped: 31 steps, 253 s. Starts: prep 0, left 10, switch 40, right 45, rest 75, ..."""
+    return plan_routine(catalog, find_routine(catalog, "back-relief"))

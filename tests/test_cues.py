@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from stretchcoach.catalog import load_catalog
 from stretchcoach.cues import (
     BELL_GAP,
     DONE_BELLS,
@@ -31,18 +30,8 @@ from stretchcoach.session import Event, EventKind, Outcome, RoutineSession
 from stretchcoach.timer import run_routine
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(catalog_path=None, user_catalog=None)
-
-
 def make_plan(catalog: Catalog, **options: object) -> Plan:
     return plan_routine(catalog, find_routine(catalog, "back-relief"), PlanOptions(**options))  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="module")
-def plan(catalog: Catalog) -> Plan:
-    return make_plan(catalog)
 
 
 def all_events(plan: Plan, outcome: Outcome = Outcome.COMPLETED) -> tuple[RoutineSession, list[Event]]:

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stretchcoach.catalog import load_catalog
 from stretchcoach.errors import ExitCode
 from stretchcoach.model import Catalog, Side
 from stretchcoach.plan import Plan, PlanOptions, StepKind, find_routine, plan_routine
@@ -26,19 +25,8 @@ from stretchcoach.session import (
 START = 1000.0  # the session clock does not start at zero
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(catalog_path=None, user_catalog=None)
-
-
 def make_plan(catalog: Catalog, **options: object) -> Plan:
     return plan_routine(catalog, find_routine(catalog, "back-relief"), PlanOptions(**options))  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="module")
-def plan(catalog: Catalog) -> Plan:
-    """Back relief as shipped: 31 steps, 253 s. Starts: prep 0, left 10, switch 40, right 45, rest 75, ..."""
-    return make_plan(catalog)
 
 
 @pytest.fixture

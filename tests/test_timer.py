@@ -10,7 +10,6 @@ import pytest
 from rich.console import Console
 
 from stretchcoach import screen
-from stretchcoach.catalog import load_catalog
 from stretchcoach.cues import Cues
 from stretchcoach.model import Catalog
 from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
@@ -120,16 +119,6 @@ class RecordingDisplay:
 
     def resume(self) -> None:
         self.calls.append(f"resume@{self.clock.now - T0}")
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(catalog_path=None, user_catalog=None)
-
-
-@pytest.fixture(scope="module")
-def plan(catalog: Catalog) -> Plan:
-    return plan_routine(catalog, find_routine(catalog, "back-relief"))
 
 
 def run(
