@@ -40,6 +40,10 @@ class _Commands(TyperGroup):
         except KeyboardInterrupt:
             if _debugging(ctx):
                 raise
+            import sys
+
+            if sys.stderr.isatty():
+                sys.stderr.write("\n")  # end the line the ^C was typed on
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
 
@@ -410,4 +414,11 @@ def history(
 
 
 def main() -> None:
+    import io
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        # Under LANG=C a "·" or "—" must not crash a command: show a "?" instead.
+        if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="replace")
     app()

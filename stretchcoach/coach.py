@@ -110,7 +110,7 @@ def _summary(
         shown = ["–" if p is None else str(p) for p in (pain_before, pain_after)]
         pain = f"Pain before → after: {shown[0]} → {shown[1]}"
     said = verdict not in (rule.Verdict.OK, rule.Verdict.HURT)  # HURT is in the summary already
-    if plain:
+    if plain or out.width < screen.COMPACT_WIDTH:  # a table is unreadable on a narrow terminal
         lines = screen.summary_lines(session, warning) + ([pain] if pain else [])
         if said:
             lines.append(("STOP: " if verdict.stop else "Note: ") + report.verdict_text(verdict))
@@ -139,7 +139,7 @@ def _run(plan: Plan, *, options: CoachOptions, interactive: bool, cues: Cues, re
                 cues.notes.append(f"History: cannot save ({exc}); the routine goes on.")
 
     keys_fd = sys.stdin.fileno() if interactive and not options.plain else None
-    with TerminalInput(keys_fd, output=sys.stdout) as inputs:
+    with TerminalInput(keys_fd, output=sys.stdout, restore_cursor=not options.plain) as inputs:
         if options.plain:
             display = PlainDisplay(sys.stdout)
             session = run_routine(

@@ -83,7 +83,8 @@ def parse_catalog(data: bytes | str, *, source: str, known: Mapping[str, Stretch
 
 def _compose(text: str, source: str) -> yaml.Node:
     try:
-        root = compose(text, max_depth=MAX_DEPTH)
+        # A catalog may not expand, through aliases, beyond the largest file accepted.
+        root = compose(text, max_depth=MAX_DEPTH, max_expanded=MAX_FILE_BYTES)
     except yaml.reader.ReaderError as exc:
         raise CatalogError([_reader_problem(exc, text, source)]) from None
     except yaml.MarkedYAMLError as exc:

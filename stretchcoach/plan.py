@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -136,6 +137,8 @@ def plan_routine(catalog: Catalog, routine: Routine, options: PlanOptions | None
     items = _select(catalog, routine, options)
     changes: tuple[str, ...] = ()
     if options.minutes is not None:
+        if not math.isfinite(options.minutes):
+            raise StretchcoachError(f"--minutes: expected a number of minutes, got {options.minutes}")
         items, changes = _fit(routine, items, round(options.minutes * 60))
     return Plan(routine=routine, steps=tuple(_steps(routine, items)), changes=changes)
 

@@ -192,7 +192,7 @@ def progress_text(records: list[StepRecord]) -> str:
         return "✓ both sides" if len(records) == 2 and first.side else "✓ done"
     if done and first.side:
         return " and ".join(r.step.side.value for r in done if r.step.side) + " side only"
-    started = any(r.seconds >= 1 for r in records)
+    started = any(r.seconds > 0 for r in records)
     return "partly" if started else "skipped" if any(r.status is Status.SKIPPED for r in records) else "not reached"
 
 

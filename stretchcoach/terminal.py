@@ -86,9 +86,10 @@ class TerminalInput:
     still arrive as inputs, so timing and clean exits work the same.
     """
 
-    def __init__(self, fd: int | None, *, output: Any = None) -> None:
+    def __init__(self, fd: int | None, *, output: Any = None, restore_cursor: bool = True) -> None:
         self.fd = fd if fd is not None and os.isatty(fd) else None
         self.output = output if output is not None else sys.stdout
+        self.restore_cursor = restore_cursor  # only a full-screen view hides the cursor
         self._saved_mode: list[Any] | None = None
         self._pending: deque[str] = deque()
         self._saved_handlers: dict[int, Any] = {}
@@ -132,7 +133,7 @@ class TerminalInput:
             with contextlib.suppress(termios.error, OSError):
                 termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved_mode)
         with contextlib.suppress(OSError, ValueError):
-            if self.output.isatty():
+            if self.restore_cursor and self.output.isatty():
                 self.output.write(SHOW_CURSOR)
                 self.output.flush()
 

@@ -183,10 +183,10 @@ class _Loop:
     def emit(self, events: list[Event], now: float) -> None:
         if not events:
             return
+        if self.observe is not None:  # saved before it is announced: what was seen to end is on disk
+            self.observe(self.session)
         self.display.events(events, self.session, now)
         self.cues.handle(events, self.session, now)
-        if self.observe is not None:
-            self.observe(self.session)
 
     def take_message(self) -> str:
         notes = self.cues.notes

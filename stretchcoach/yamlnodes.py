@@ -43,16 +43,27 @@ def plain_tag(value: str) -> str:
     return STR
 
 
-def compose(text: str, *, max_depth: int) -> Node | None:
+def compose(text: str, *, max_depth: int, max_expanded: int) -> Node | None:
     """The single document in ``text`` as nodes, or None for an empty stream.
 
     Raises ``yaml.MarkedYAMLError`` for invalid YAML, more than one document,
-    an undefined alias or nesting deeper than ``max_depth``.
+    an undefined alias, nesting deeper than ``max_depth``, or aliases that would
+    expand the document beyond ``max_expanded`` characters (an alias bomb: a
+    few kilobytes that read back as gigabytes).
     """
     root: Node | None = None
     stack: list[tuple[Node, list[Node]]] = []  # open collections, each with its pending mapping key
     anchors: dict[str, Node] = {}
     documents = 0
+    expanded = 0  # characters of the document with every alias written out
+    opened: list[int] = []  # `expanded` when each open collection began
+    sizes: dict[int, int] = {}  # id(node) -> its expanded size, for anchored nodes
+
+    def grow(amount: int, mark: Any) -> None:
+        nonlocal expanded
+        expanded += amount
+        if expanded > max_expanded:
+            raise ComposerError(None, None, f"aliases expand the document beyond {max_expanded} characters", mark)
 
     def remember(anchor: str | None, node: Node) -> None:
         if anchor is None:
@@ -87,6 +98,9 @@ def compose(text: str, *, max_depth: int) -> Node | None:
                 tag = plain_tag(event.value) if event.implicit[0] else STR
             node: Node = ScalarNode(tag, event.value, start, end, style=event.style)
             remember(event.anchor, node)
+            if event.anchor is not None:
+                sizes[id(node)] = len(event.value) + 1
+            grow(len(event.value) + 1, start)
             attach(node)
         elif isinstance(event, (SequenceStartEvent, MappingStartEvent)):
             if len(stack) >= max_depth:
@@ -97,13 +111,18 @@ def compose(text: str, *, max_depth: int) -> Node | None:
             remember(event.anchor, node)
             attach(node)
             stack.append((node, []))
+            opened.append(expanded)
         elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
             node, _ = stack.pop()
             node.end_mark = event.end_mark
+            sizes[id(node)] = expanded - opened.pop() + 1
         elif isinstance(event, AliasEvent):
             if event.anchor not in anchors:
                 raise ComposerError(None, None, f"found undefined alias {event.anchor!r}", start)
-            attach(anchors[event.anchor])
+            target = anchors[event.anchor]
+            # A collection still open (a recursive alias) counts what it holds so far.
+            grow(sizes.get(id(target), expanded) + 1, start)
+            attach(target)
         elif isinstance(event, DocumentStartEvent):
             documents += 1
             if documents > 1:
