@@ -161,7 +161,7 @@ def list_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         header, lines = render.stretch_columns(catalog, out.width)
         out.print(f"{len(catalog.stretches)} stretches", style="bold")
         out.print(header, style="bold", markup=False, soft_wrap=True)
-        out.out("\n".join(lines), highlight=False)
+        out.file.write("\n".join(lines) + "\n")  # plain text: Rich would only measure it again
     if catalog.routines:
         out.print(render.routine_table(catalog, totals))
     out.print("Details: [bold]stretchcoach show ID[/]   Start: [bold]stretchcoach routine[/]")
