@@ -56,6 +56,8 @@ app = typer.Typer(
     cls=_Commands,
     help="A terminal coach for a short stretching routine for back pain.\n\n"
     "Not medical advice: if your pain persists or worsens, stop and see a doctor.",
+    epilog="Your own stretches and routines go in catalog.yaml in the config directory "
+    "($STRETCHCOACH_HOME/config when that is set); they add to, or replace by id, the built-in ones.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     # Plain Click help and one-line usage errors: Typer's Rich formatter imports
@@ -97,9 +99,6 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
-    """Your own stretches and routines go in catalog.yaml in the config directory
-    ($STRETCHCOACH_HOME/config when that is set); they add to, or replace by id,
-    the built-in ones."""
     from .paths import resolve_paths
 
     ctx.obj = Settings(catalog_path=catalog, paths=resolve_paths())
