@@ -231,12 +231,12 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _parse_duration(value: str, *, lowest: int) -> int:
-    from .loader import parse_duration
+    from .loader import MAX_SECONDS, parse_duration
 
     seconds = parse_duration(value)
-    if seconds is None or not lowest <= seconds <= 3600:
+    if seconds is None or not lowest <= seconds <= MAX_SECONDS:
         raise typer.BadParameter(
-            f"expected a duration from {lowest} s to 60 min, such as 30, 45s or 1m30s; got {value!r}"
+            f"expected a duration from {lowest} s to {MAX_SECONDS // 60} min, such as 30, 45s or 1m30s; got {value!r}"
         )
     return seconds
 

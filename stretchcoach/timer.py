@@ -83,12 +83,6 @@ class PlainDisplay:
         self.out = out
         self._said = ""
 
-    def __enter__(self) -> PlainDisplay:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
     def events(self, events: list[Event], session: RoutineSession, now: float) -> None:
         for event in events:
             line = None
