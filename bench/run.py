@@ -7,7 +7,7 @@
 Every timing is a median of repeated runs, and start-up is a ratio against a
 baseline measured in the same run, so figures from different machines compare.
 Runs the `stretchcoach` installed next to this Python (install with
-`pip install -e ".[test]"` first). Exits 1 if a target is missed.
+the second set-up command in the README first). Exits 1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ def main() -> int:
     args = parser.parse_args()
     repeats = 5 if args.quick else 15
     if not Path(SCRIPT).exists():
-        print(f"no stretchcoach next to {PYTHON}: run `pip install -e .[test]` first", file=sys.stderr)
+        print(f"no stretchcoach next to {PYTHON}: install the test environment first (README, Set-up)", file=sys.stderr)
         return 2
     # Time the package as pip installs it: with its bytecode compiled (an editable
     # install under PYTHONDONTWRITEBYTECODE would recompile every module on every run).

@@ -144,7 +144,7 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, source: str) -> str
         line = text.count("\n", 0, at) + 1
         column = at - (text.rfind("\n", 0, at) + 1) + 1
         where = f"{source}:{line}:{column}"
-    return f"{where}: invalid YAML: character U+{exc.character:04X} is not allowed ({exc.reason})"
+    return f"{where}: invalid YAML: character U+{exc.character:04X} is not allowed in YAML"
 
 
 def _decode(data: bytes, source: str) -> str:

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from stretchcoach import yamlnodes
 from stretchcoach.catalog import load_catalog
 from stretchcoach.model import Catalog
 from stretchcoach.plan import Plan, find_routine, plan_routine
+
+from helpers import required_in_ci
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -50,3 +53,13 @@ def catalog() -> Catalog:
 def plan(catalog: Catalog) -> Plan:
     """Back relief as shipped: 31 steps, 253 s. Starts: prep 0, left 10, switch 40, right 45, rest 75, ..."""
     return plan_routine(catalog, find_routine(catalog, "back-relief"))
+
+
+@pytest.fixture(params=["libyaml", "python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test with libyaml, then with PyYAML's pure-Python parser."""
+    if request.param == "python":
+        monkeypatch.setattr(yamlnodes, "LIBYAML", None)
+    elif yamlnodes.LIBYAML is None:
+        required_in_ci("PyYAML built with libyaml")
+    return str(request.param)

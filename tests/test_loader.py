@@ -7,11 +7,10 @@ with several problems reports all of them at once.
 from __future__ import annotations
 
 import os
-import re
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -36,6 +35,9 @@ from stretchcoach.model import (
 )
 from stretchcoach.paths import builtin_catalog_path
 from stretchcoach.render import routine_json, stretch_json
+
+from bad_catalogs import BAD
+from helpers import required_in_ci
 
 # -- helpers ---------------------------------------------------------------------
 
@@ -566,46 +568,16 @@ def test_top_level_must_be_a_mapping(text: str, where: str, got: str) -> None:
 # The position and the "invalid YAML" prefix are ours; the wording after it is the YAML
 # library's (libyaml and the pure-Python parser put it differently), so only a telling
 # part of it is checked.
-@pytest.mark.parametrize(
-    ("text", "prefix", "wording"),
-    [
-        ("version: 1\nstretches: [\n", "c.yaml:3:1: invalid YAML: ", "node content"),
-        ("version: 1\n  warning: x\n", "c.yaml:2:10: invalid YAML: ", "mapping values are not allowed"),
-        ("version: 1\nwarning: *nowhere\n", "c.yaml:2:10: invalid YAML: ", "found undefined alias"),
-        (
-            "version: 1\n---\nversion: 1\n",
-            "c.yaml:2:1: invalid YAML: ",
-            "expected a single document in the stream but found another document",
-        ),
-        ('version: 1\nwarning: "\\q"\n', "c.yaml:2:", "unknown escape character"),
-        ("version: 1\nwarning: &a x\nstretches: &a []\n", "c.yaml:", "anchor"),
-        ("version: 1\n\twarning: x\n", "c.yaml:2:1: invalid YAML: ", r"tab character|'\\t'"),
-    ],
-)
-def test_invalid_yaml_reports_its_position(text: str, prefix: str, wording: str) -> None:
-    (problem,) = problems(text)
-    assert problem.startswith(prefix)
-    assert "invalid YAML: " in problem
-    assert re.search(wording, problem)
+@pytest.mark.parametrize("name", BAD)
+def test_text_that_is_not_yaml_gets_one_line_saying_where(name: str, yaml_parser: str) -> None:
+    """The same line with libyaml and with the pure-Python parser, whichever limit fires first."""
+    bad = BAD[name]
+    (problem,) = problems(bad.text.encode("utf-8", "surrogateescape"))
+    assert bad.matches(problem, "c.yaml"), problem
     assert "\n" not in problem
 
 
-def test_invalid_yaml_message_from_libyaml() -> None:
-    """The whole line, as users of the usual PyYAML wheels (built with libyaml) see it."""
-    if yamlnodes._Loader is not getattr(yaml, "CSafeLoader", None):
-        pytest.skip("PyYAML is installed without libyaml")
-    assert problems("version: 1\nstretches: [\n") == [
-        "c.yaml:3:1: invalid YAML: while parsing a flow node did not find expected node content",
-    ]
-
-
-def test_characters_yaml_refuses_are_reported_with_their_position() -> None:
-    (problem,) = problems("version: 1\nwarning: ça\x07va\n")
-    assert problem.startswith("c.yaml:2:12: invalid YAML: character U+0007 is not allowed (")
-    assert "\n" not in problem
-
-
-def test_deep_nesting_is_refused_before_it_can_crash_the_parser() -> None:
+def test_deep_nesting_is_refused_before_it_can_crash_the_parser(yaml_parser: str) -> None:
     # libyaml's composer recurses in C: ~30 000 levels used to kill the interpreter.
     assert problems("[" * 100_000) == [
         f"c.yaml:1:{loader.MAX_DEPTH + 1}: invalid YAML: nested more than 64 levels deep"
@@ -614,6 +586,67 @@ def test_deep_nesting_is_refused_before_it_can_crash_the_parser() -> None:
     depth = loader.MAX_DEPTH - 1  # the top-level mapping is the first level
     nested = "[" * depth + "]" * depth
     assert problems(f"version: 1\nwarning: {nested}\n") == ["c.yaml:2:10: warning: expected text, got a list"]
+
+
+class _CountingParser(yaml.SafeLoader):
+    """The pure-Python parser, noting how much text it is given each time."""
+
+    given: ClassVar[list[int]] = []
+
+    def __init__(self, stream: str) -> None:
+        self.given.append(len(stream))
+        super().__init__(stream)
+
+
+@pytest.fixture
+def counting_parser(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """For how libyaml's refusals are read again: libyaml's parser, and the pure-Python one counting."""
+    if yamlnodes.LIBYAML is None:
+        required_in_ci("PyYAML built with libyaml")
+    _CountingParser.given = []
+    monkeypatch.setattr(yamlnodes, "PYTHON", _CountingParser)
+    return _CountingParser.given
+
+
+LINES = "".join(f"key{n}: value {n}\n" for n in range(2000))
+BROKEN = f"version: 1\n{LINES}broken: [\n{LINES}"  # the flow list is never closed: line 2004
+
+
+def test_what_libyaml_refuses_is_read_again_only_as_far_as_the_error(counting_parser: list[int]) -> None:
+    (problem,) = problems(BROKEN)
+    assert problem.startswith("c.yaml:2004:"), problem
+    through_the_next_line = len("".join(BROKEN.splitlines(keepends=True)[:2005]))
+    assert counting_parser == [through_the_next_line]
+
+
+def test_past_the_reread_limit_libyaml_says_where_in_its_own_words(
+    counting_parser: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamlnodes, "REREAD_LIMIT", 1000)
+    (problem,) = problems(BROKEN)
+    assert problem.startswith("c.yaml:2004:"), problem
+    assert "invalid YAML: " in problem
+    assert counting_parser == []
+
+
+def test_past_the_reread_limit_deep_nesting_is_still_named(
+    counting_parser: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamlnodes, "REREAD_LIMIT", 1000)
+    text = f"version: 1\n{LINES}warning: " + "[" * 1500 + "]" * 1500 + "\n"
+    assert problems(text) == ["c.yaml:2002:73: invalid YAML: nested more than 64 levels deep"]
+    assert counting_parser == []
+
+
+def test_brackets_in_quotes_and_comments_do_not_count_as_nesting(
+    counting_parser: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamlnodes, "REREAD_LIMIT", 10)
+    items = ", ".join(["'[[{ '' [['", '"[{ \\" [["'] * 40)
+    text = f"version: 1\nwarning: [{items}, # [[[[[[[[\n  x]] ]\n"  # one ] too many, at 3:5
+    (problem,) = problems(text)
+    assert problem.startswith("c.yaml:3:5: invalid YAML: "), problem
+    assert "nested" not in problem
 
 
 TAGS = [
