@@ -20,6 +20,7 @@ from .errors import ExitCode, StretchcoachError
 if TYPE_CHECKING:
     from .model import Catalog
     from .paths import Paths
+    from .runtime import Runtime
 
 DEBUG_ENV = "STRETCHCOACH_DEBUG"
 
@@ -73,6 +74,7 @@ class Settings:
 
     catalog_path: Path | None
     paths: Paths
+    runtime: Runtime | None = None  # None: the real clocks and terminal (tests pass theirs as `obj`)
 
 
 def _version(value: bool) -> None:
@@ -101,7 +103,7 @@ def root(
 ) -> None:
     from .paths import resolve_paths
 
-    ctx.obj = Settings(catalog_path=catalog, paths=resolve_paths())
+    ctx.obj = Settings(catalog_path=catalog, paths=resolve_paths(), runtime=ctx.obj)
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -349,7 +351,9 @@ def routine(
         return
 
     from .coach import CoachOptions, coach
+    from .runtime import Runtime
 
+    settings = _settings(ctx)
     outcome = coach(
         plan,
         warning=catalog.warning,
@@ -364,7 +368,8 @@ def routine(
             pain_after=pain_after,
             reset_history=reset_history,
         ),
-        paths=_settings(ctx).paths,
+        paths=settings.paths,
+        runtime=settings.runtime or Runtime.real(),
     )
     if outcome.exit_code:
         raise typer.Exit(int(outcome.exit_code))

@@ -1,17 +1,18 @@
-"""Wire a real routine run: history, check-ins, the warning, the terminal, the summary.
+"""Wire a routine run: history, check-ins, the warning, the terminal, the summary.
 
-This is the only place that picks the real clocks, stdin and console for the
-routine loop; the loop itself (``timer``) takes them as arguments.
+Everything outside the process (clocks, prompts, keys, the bell) comes in as a
+:class:`~stretchcoach.runtime.Runtime`, so the whole flow runs under test with
+a fake clock and scripted keys and answers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sys
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import IO, TYPE_CHECKING
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from rich.panel import Panel
 from rich.text import Text
@@ -22,8 +23,8 @@ from .model import human_seconds
 from .output import console
 from .paths import Paths
 from .plan import Plan
+from .runtime import Runtime
 from .session import Outcome, RoutineSession
-from .terminal import TerminalInput
 from .timer import LiveDisplay, PlainDisplay, run_routine
 
 if TYPE_CHECKING:
@@ -48,46 +49,46 @@ class CoachOptions:
     reset_history: bool = False
 
 
-def coach(plan: Plan, *, warning: str, options: CoachOptions, paths: Paths) -> Outcome:
+def coach(plan: Plan, *, warning: str, options: CoachOptions, paths: Paths, runtime: Runtime) -> Outcome:
     import sqlite3
 
     out = console()
     hook = parse_hook(options.on_step) if options.on_step else None
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    db = open_history(paths, reset=options.reset_history, interactive=interactive)
+    interactive = runtime.interactive
+    db = open_history(paths, reset=options.reset_history, runtime=runtime)
     try:
         first_run = _first_run_safety(paths, warning, plain=options.plain)  # it has the warning: not twice
         _intro(plan, warning, plain=options.plain, with_warning=not first_run)
-        _persistence_check(db, paths)
+        _persistence_check(db, paths, runtime)
         speech = find_speech_command() if options.voice else None
         if options.voice and speech is None:
             out.print("Voice: no speech command found (espeak-ng, espeak, spd-say or say); going on without it.")
         pain_before = options.pain_before
         if pain_before is None and options.checkin and interactive:
-            pain_before = ask_pain()
-        if options.confirm and interactive and not _confirmed():
+            pain_before = ask_pain(runtime.ask)
+        if options.confirm and interactive and not _confirmed(runtime.ask):
             out.print("Cancelled.")
             return Outcome.QUIT
 
         from .history import Recorder, guarded
 
         with guarded(paths.history_db):
-            recorder = Recorder.start(db, plan, started_at=datetime.now(UTC), pain_before=pain_before)
-        cues = Cues(bell_out=_bell_stream() if options.bell else None, speech=speech, hook=hook)
-        session = _run(plan, options=options, interactive=interactive, cues=cues, recorder=recorder)
+            recorder = Recorder.start(db, plan, started_at=runtime.now(), pain_before=pain_before)
+        cues = Cues(bell_out=runtime.bell_out if options.bell else None, speech=speech, hook=hook)
+        session = _run(plan, options=options, runtime=runtime, cues=cues, recorder=recorder)
         outcome = session.outcome or Outcome.QUIT
         with contextlib.suppress(sqlite3.Error):  # already said during the run if saving failed
-            recorder.finish(session, ended_at=datetime.now(UTC))
+            recorder.finish(session, ended_at=runtime.now())
         try:
             pain_after = options.pain_after
             if pain_after is None and options.checkin and interactive and outcome not in _NO_PAIN_AFTER:
-                pain_after = ask_pain(after=True)
+                pain_after = ask_pain(runtime.ask, after=True)
             if pain_after is not None:
                 with contextlib.suppress(sqlite3.Error):
                     recorder.pain_after(pain_after)
             verdict = rule.after_routine(pain_before, pain_after, hurt=outcome is Outcome.HURT)
             _summary(session, warning, verdict, pain_before, pain_after, plain=options.plain)
-            cues.flush(time.sleep, time.monotonic)
+            cues.flush(runtime.sleep, runtime.clock)
         except OSError:  # the terminal is gone (SIGHUP): the history already has it all
             pass
         return outcome
@@ -124,7 +125,7 @@ def _summary(
         out.print(report.verdict_panel(verdict))
 
 
-def _run(plan: Plan, *, options: CoachOptions, interactive: bool, cues: Cues, recorder: Recorder) -> RoutineSession:
+def _run(plan: Plan, *, options: CoachOptions, runtime: Runtime, cues: Cues, recorder: Recorder) -> RoutineSession:
     import sqlite3
 
     recording = True
@@ -138,13 +139,12 @@ def _run(plan: Plan, *, options: CoachOptions, interactive: bool, cues: Cues, re
                 recording = False
                 cues.notes.append(f"History: cannot save ({exc}); the routine goes on.")
 
-    keys_fd = sys.stdin.fileno() if interactive and not options.plain else None
-    with TerminalInput(keys_fd, output=sys.stdout, restore_cursor=not options.plain) as inputs:
+    with runtime.open_terminal(keys=not options.plain, restore_cursor=not options.plain) as inputs:
         if options.plain:
             display = PlainDisplay(sys.stdout)
             session = run_routine(
                 plan,
-                clock=time.monotonic,
+                clock=runtime.clock,
                 inputs=inputs,
                 display=display,
                 cues=cues,
@@ -154,13 +154,13 @@ def _run(plan: Plan, *, options: CoachOptions, interactive: bool, cues: Cues, re
         else:
             with LiveDisplay(console()) as live:
                 session = run_routine(
-                    plan, clock=time.monotonic, inputs=inputs, display=live, cues=cues, observe=observe
+                    plan, clock=runtime.clock, inputs=inputs, display=live, cues=cues, observe=observe
                 )
         cues.close()
     return session
 
 
-def open_history(paths: Paths, *, reset: bool, interactive: bool) -> sqlite3.Connection:
+def open_history(paths: Paths, *, reset: bool, runtime: Runtime) -> sqlite3.Connection:
     """Open the history; a damaged one is moved aside only if the user says so."""
     from .history import HistoryError, check_integrity, connect, move_aside
 
@@ -175,15 +175,15 @@ def open_history(paths: Paths, *, reset: bool, interactive: bool) -> sqlite3.Con
         return db
     except HistoryError as exc:
         if not reset:
-            if not interactive:
+            if not runtime.interactive:
                 raise
             console().print(
                 f"The history database {exc.path} cannot be used ({exc.problem}).", markup=False, soft_wrap=True
             )
-            answer = _ask("Move it aside to a timestamped name and start a new history? [y/N] ")
-            if answer.strip().lower() not in ("y", "yes"):
+            answer = runtime.ask("Move it aside to a timestamped name and start a new history? [y/N] ")
+            if (answer or "").strip().lower() not in ("y", "yes"):
                 raise
-        moved = move_aside(paths.history_db, now=datetime.now())
+        moved = move_aside(paths.history_db, now=runtime.now().astimezone())
         console().print(f"Moved the old history to {moved}; starting a new one.", markup=False, soft_wrap=True)
         return connect(paths.history_db)
 
@@ -203,10 +203,10 @@ def _first_run_safety(paths: Paths, warning: str, *, plain: bool) -> bool:
     return True
 
 
-def _persistence_check(db: sqlite3.Connection, paths: Paths) -> None:
+def _persistence_check(db: sqlite3.Connection, paths: Paths, runtime: Runtime) -> None:
     from .history import checkins, guarded
 
-    now = datetime.now(UTC)
+    now = runtime.now()
     with guarded(paths.history_db):
         recent = checkins(db, since=now - timedelta(days=rule.WINDOW_DAYS))
     state = rule.persistence(recent, now=now)
@@ -236,12 +236,12 @@ def _intro(plan: Plan, warning: str, *, plain: bool, with_warning: bool) -> None
     out.print("Keys: " + screen.KEY_HINTS, style="dim", markup=False)
 
 
-def ask_pain(*, after: bool = False) -> int | None:
+def ask_pain(ask: Callable[[str], str | None], *, after: bool = False) -> int | None:
     """Ask for pain 0-10 until the answer is one (Enter or Ctrl-D skips)."""
     prompt = ("After the routine: " if after else "") + PAIN_PROMPT
     while True:
         try:
-            answer = _ask(prompt).strip()
+            answer = (ask(prompt) or "").strip()
         except KeyboardInterrupt:
             if after:  # the routine is over and recorded: just skip the question
                 console().print()
@@ -254,24 +254,7 @@ def ask_pain(*, after: bool = False) -> int | None:
         console().print("Please type a whole number from 0 (no pain) to 10 (worst), or press Enter to skip.")
 
 
-def _ask(prompt: str) -> str:
-    try:
-        return input(prompt)
-    except EOFError:
-        return ""
-
-
-def _confirmed() -> bool:
+def _confirmed(ask: Callable[[str], str | None]) -> bool:
     """Enter starts; q (or Ctrl-D) cancels."""
-    try:
-        answer = input("Press Enter to begin, or q then Enter to cancel: ")
-    except EOFError:
-        return False
-    return answer.strip().lower() not in ("q", "quit", "n", "no")
-
-
-def _bell_stream() -> IO[str] | None:
-    for stream in (sys.stdout, sys.stderr):
-        if stream.isatty():
-            return stream
-    return None
+    answer = ask("Press Enter to begin, or q then Enter to cancel: ")
+    return answer is not None and answer.strip().lower() not in ("q", "quit", "n", "no")

@@ -33,10 +33,13 @@ TIMEOUT = 20
 ROWS, COLS = 24, 80
 
 _SMALL = ("--reps", "1", "--only", "supine-hip-flexor,childs-pose", "--no-checkin")
+_NO_GAPS = ("--prep", "0", "--rest", "0", "--switch", "0")
+# Runs to the end in 1 s: child's pose, held for a second.
+ONE = ("--hold", "1", *_NO_GAPS, "--only", "childs-pose", "--no-checkin")
 # Runs to the end in about 3 s: left side, right side, child's pose, 1 s each.
-QUICK = ("--hold", "1", "--prep", "0", "--rest", "0", "--switch", "0", *_SMALL)
-# Every kind of step (get ready, hold, switch sides, rest), 10 s in all.
-SHORT = ("--hold", "2", "--prep", "1", "--rest", "1", "--switch", "1", *_SMALL)
+QUICK = ("--hold", "1", *_NO_GAPS, *_SMALL)
+# Every kind of step (get ready, hold, switch sides, rest), 1 s each, 7 s in all.
+SHORT = ("--hold", "1", "--prep", "1", "--rest", "1", "--switch", "1", *_SMALL)
 # Starts on a 60 s hold and never moves on by itself while a test presses keys.
 LONG = ("--hold", "60", "--prep", "0", "--rest", "30", "--switch", "30", *_SMALL)
 

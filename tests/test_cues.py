@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import subprocess
 import sys
@@ -28,6 +29,8 @@ from stretchcoach.model import Catalog
 from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
 from stretchcoach.session import Event, EventKind, Outcome, RoutineSession
 from stretchcoach.timer import run_routine
+
+from fakes import FakeClock, ScriptedInput, SilentDisplay, TimedWriter
 
 
 def make_plan(catalog: Catalog, **options: object) -> Plan:
@@ -158,29 +161,19 @@ def test_a_new_pattern_waits_a_gap_after_the_last_bell_rung(plan: Plan) -> None:
     Fails while rung bells are forgotten: the next pattern starts 0.1 s after the last
     bell, and the person hears three bells run together, the "done" signal.
     """
-    out = TimedBells()
+    clock = FakeClock(40.0)
+    out = TimedWriter(clock)
     cues = Cues(bell_out=out)
     session = RoutineSession(plan, started=0.0)
-    out.now = 40.0
-    cues.handle([step_event(plan, 2)], session, 40.0)
-    out.now = 40.1
-    cues.handle([step_event(plan, 4)], session, 40.1)
-    while cues.next_due(out.now) < 60:
-        out.now += max(0.0, cues.next_due(out.now))
-        cues.ring(out.now)
-    assert len(out.rung) == 3
-    assert all(b - a >= BELL_GAP - 0.01 for a, b in zip(out.rung, out.rung[1:], strict=False)), out.rung
-
-
-class TimedBells(io.StringIO):
-    def __init__(self) -> None:
-        super().__init__()
-        self.now = 0.0
-        self.rung: list[float] = []
-
-    def write(self, text: str) -> int:
-        self.rung += [self.now] * text.count("\a")
-        return super().write(text)
+    cues.handle([step_event(plan, 2)], session, clock())
+    clock.now = 40.1
+    cues.handle([step_event(plan, 4)], session, clock())
+    while cues.next_due(clock()) < 60:
+        clock.sleep(cues.next_due(clock()))
+        cues.ring(clock())
+    rung = out.rung()
+    assert len(rung) == 3
+    assert all(b - a >= BELL_GAP - 0.01 for a, b in itertools.pairwise(rung)), rung
 
 
 def test_no_bell_stream_means_no_bells(plan: Plan) -> None:
@@ -213,65 +206,18 @@ def test_a_closed_bell_stream_is_not_an_error(plan: Plan) -> None:
     cues = Cues(bell_out=out)
     cues.handle([step_event(plan, 4)], RoutineSession(plan, started=0.0), 75.0)
     cues.ring(76.0)
+    assert cues.next_due(76.0) >= 60, "the bells due were given up, not kept to be retried"
 
 
 def test_the_routine_loop_rings_every_pattern_on_time(plan: Plan) -> None:
     clock = FakeClock()
-
-    class Bells(TimedBells):
-        def write(self, text: str) -> int:
-            self.now = clock()
-            return super().write(text)
-
-    out = Bells()
+    out = TimedWriter(clock)
     cues = Cues(bell_out=out)
-    run_routine(plan, clock=clock, inputs=Waiting(clock), display=Silent(), cues=cues)
+    run_routine(plan, clock=clock, inputs=ScriptedInput(clock), display=SilentDisplay(), cues=cues)
     cues.flush(clock.sleep, clock)
     expected = [40.0, 75.0, 75.0 + BELL_GAP, 125.0, 125.0 + BELL_GAP, 193.0, 193.0 + BELL_GAP]
     expected += [253.0, 253.0 + BELL_GAP, 253.0 + 2 * BELL_GAP]
-    assert out.rung == pytest.approx(expected, abs=0.01)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class Waiting:
-    """No keys: every wait lasts its whole timeout."""
-
-    def __init__(self, clock: FakeClock) -> None:
-        self.clock = clock
-
-    def wait(self, timeout: float) -> list[str]:
-        self.clock.now += timeout
-        return []
-
-    def suspend(self) -> None:
-        raise AssertionError("not suspended in these tests")
-
-    def reclaim(self) -> None:
-        raise AssertionError("not continued in these tests")
-
-
-class Silent:
-    def events(self, events: list[Event], session: RoutineSession, now: float) -> None:
-        pass
-
-    def show(self, session: RoutineSession, now: float, message: str) -> None:
-        pass
-
-    def suspend(self) -> None:
-        pass
-
-    def resume(self) -> None:
-        pass
+    assert out.rung() == pytest.approx(expected, abs=0.01)
 
 
 # -- speech -------------------------------------------------------------------------------------------
@@ -420,7 +366,7 @@ def test_the_routine_loop_speaks_each_cue_in_order(catalog: Catalog) -> None:
     spawn = FakeSpawn()
     clock = FakeClock()
     cues = Cues(speech=["say"], spawn=spawn)
-    run_routine(plan, clock=clock, inputs=Waiting(clock), display=Silent(), cues=cues)
+    run_routine(plan, clock=clock, inputs=ScriptedInput(clock), display=SilentDisplay(), cues=cues)
     assert [p.args[-1] for p in spawn.processes] == [
         "Supine hip flexor stretch. Get ready: Lie on your back with your knees bent and your feet flat on the floor.",
         "Left side. Hold for 20 seconds",

@@ -10,7 +10,6 @@ runs only with ``STRETCHCOACH_SLOW=1 python -m pytest -m slow``.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import random
 import re
@@ -24,7 +23,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -259,31 +257,6 @@ HOSTILE = {
 }
 
 
-@pytest.fixture(scope="module")
-def hostile_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path, Ran, Ran]]:
-    """(file, its directory, validate's run, list's run) for every case.
-
-    Three files (six processes) at a time: 34 short processes one by one would
-    take most of the default run's time budget.
-    """
-    base = tmp_path_factory.mktemp("hostile")
-    names = [name for name, case in HOSTILE.items() if case.as_root or os.geteuid() != 0]
-    runs = {}
-    for first in range(0, len(names), 3):
-        files = {}
-        for name in names[first : first + 3]:
-            where = base / name
-            where.mkdir()
-            files[name] = (HOSTILE[name].make(where), where)
-        both = [(["validate", str(path)], ["--catalog", str(path), "list"]) for path, _ in files.values()]
-        ran = iter(run_cli(*(argv for pair in both for argv in pair), home=base / "home", cwd=base))
-        for name, (path, where) in files.items():
-            runs[name] = (path, where, next(ran), next(ran))
-            if path.is_file() and path.stat().st_size > 2**20:
-                path.unlink()  # keep 50 MB out of the temporary directories pytest keeps
-    return runs
-
-
 @pytest.mark.parametrize(
     "name",
     [
@@ -291,10 +264,13 @@ def hostile_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pa
         for name, case in HOSTILE.items()
     ],
 )
-def test_a_hostile_catalog_is_refused_with_one_line_per_problem(
-    name: str, hostile_runs: dict[str, tuple[Path, Path, Ran, Ran]]
-) -> None:
-    path, where, checked, listed = hostile_runs[name]
+def test_a_hostile_catalog_is_refused_with_one_line_per_problem(name: str, tmp_path: Path) -> None:
+    where = tmp_path / "case"
+    where.mkdir()
+    path = HOSTILE[name].make(where)
+    checked, listed = run_cli(["validate", str(path)], ["--catalog", str(path), "list"], home=tmp_path, cwd=tmp_path)
+    if path.is_file() and path.stat().st_size > 2**20:
+        path.unlink()  # keep 50 MB out of the temporary directories pytest keeps
     for ran in (checked, listed):
         assert not ran.hung, f"still running after {HANG_GUARD} s"
         assert "Traceback" not in ran.stdout + ran.stderr, ran.stderr
@@ -547,74 +523,27 @@ def test_number_options_take_any_number_cleanly(option: tuple[str, str], value: 
 
 @pytest.mark.parametrize("value", ["nan", "NaN", "-nan"])
 def test_minutes_must_be_a_number(value: str, empty_dir: Path) -> None:
-    """BUG: --minutes nan passes the 0.5-120 range check, then plan_routine crashes with a traceback."""
+    """--minutes nan is refused as a usage error: it passes a range check, since it compares false."""
     result = invoke(["routine", "--plan", "--minutes", value], empty_dir)
     assert_clean_exit(result)
     assert result.exit_code == 2
     assert "--minutes" in result.stderr
 
 
-# -- 3 and 4: routines that take seconds, run side by side ---------------------------------------------
+# -- 3 and 4: routines that take seconds -------------------------------------------------------------
 #
-# Each routine below spends its seconds waiting on its timer, so they all run at once, in
-# one module fixture, and take together about as long as the longest (8 s or so) rather than
-# half a minute. Processes are started in the main thread; worker threads only wait on them,
-# send signals and read what they wrote. Each test then checks its own run.
+# Each routine below spends its seconds waiting on its timer; pytest-xdist runs these tests
+# side by side with the rest.
 
-PTY_ROUTINE = (
-    "--yes",
-    "--no-checkin",
-    "--hold",
-    "2",
-    "--reps",
-    "1",
-    "--prep",
-    "1",
-    "--rest",
-    "1",
-    "--switch",
-    "1",
-    "--only",
-    "supine-hip-flexor",
-)
-KILL_ROUTINE = (
-    "routine",
-    "--yes",
-    "--no-checkin",
-    "--plain",
-    "--hold",
-    "1",
-    "--reps",
-    "1",
-    "--prep",
-    "0",
-    "--rest",
-    "0",
-    "--switch",
-    "0",
-)
+PTY_ROUTINE = ("--yes", "--no-checkin", "--hold", "1", "--prep", "0", "--switch", "0")
+PTY_ROUTINE += ("--only", "supine-hip-flexor")  # left side, right side: 1 s each
+KILL_ROUTINE = ("routine", "--yes", "--no-checkin", "--plain", "--hold", "1", "--reps", "1")
+KILL_ROUTINE += ("--prep", "0", "--rest", "0", "--switch", "0")
 STEP_LINE = re.compile(r"^\[\d\d:\d\d\] ", re.MULTILINE)
 STARTUP_GUARD = 30  # seconds for a routine to show its first step on a busy machine; a hang guard
 LOCALE_VARIABLES = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "PYTHONIOENCODING", "PYTHONUTF8")
 COLOUR_CODES = {*range(30, 50), *range(90, 98), *range(100, 108)}  # SGR foreground and background colours
-
-
-@dataclass(frozen=True)
-class Job:
-    start: Callable[[], Any]  # in the main thread: start the process
-    drive: Callable[[Any], Any]  # in a worker thread: wait, signal, collect; always ends the process
-
-
-@dataclass(frozen=True)
-class LongRuns:
-    base: Path
-    results: dict[str, Any]  # a job's result, or the exception it raised
-
-    def get(self, name: str) -> Any:
-        result = self.results[name]
-        if isinstance(result, BaseException):
-            raise result
-        return result
+KILLED = 5  # routines killed at random moments, all on one history
 
 
 @dataclass(frozen=True)
@@ -624,37 +553,22 @@ class PtyRun:
     home: Path
 
 
-PTY_SCENARIOS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
-    # Python turns on its UTF-8 mode by itself in the C locale (PEP 540)...
-    "c-locale": (PTY_ROUTINE, {"LANG": "C", "LC_ALL": "C"}),
-    # ... unless told not to: then stdout really is ASCII, as in any locale that is not UTF-8.
-    "c-locale-ascii": (PTY_ROUTINE, {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0"}),
-    "no-color-plain": ((*PTY_ROUTINE, "--plain"), {"NO_COLOR": "1"}),
-    "sigcont": (PTY_ROUTINE, {}),
-}
-KILLED = 5  # routines killed at random moments, all on one history
-
-
-def pty_job(name: str, folder: Path) -> Job:
-    import ptyutil
-
-    args, extra = PTY_SCENARIOS[name]
+def pty_run(folder: Path, *args: str, sigcont: bool = False, **extra: str) -> PtyRun:
+    """The routine with ``args`` in a real pseudo-terminal, run to its end (``sigcont``: poked twice on the way)."""
+    ptyutil = pytest.importorskip("ptyutil", reason="the terminal tests drive a real pty with pexpect")
     env = {k: v for k, v in ptyutil.pty_env(folder / "home").items() if k not in LOCALE_VARIABLES}
     env.update(HOME=str(folder), XDG_CONFIG_HOME=str(folder / "xdg-config"), XDG_DATA_HOME=str(folder / "xdg-data"))
-
-    def drive(child: Any) -> PtyRun:
-        try:
-            if name == "sigcont":
-                for _ in range(2):  # twice, a frame apart: once could be luck
-                    ptyutil.read_frame(child)
-                    os.kill(child.pid, signal.SIGCONT)
-            status = ptyutil.finish(child)
-        finally:
-            if child.isalive():
-                child.close(force=True)
-        return PtyRun(status, ptyutil.transcript(child), folder / "home")
-
-    return Job(lambda: ptyutil.spawn(ptyutil.routine_argv(*args), env=env | extra), drive)
+    child = ptyutil.spawn(ptyutil.routine_argv(*args), env=env | extra)
+    try:
+        if sigcont:
+            for _ in range(2):  # twice, a frame apart: once could be luck
+                ptyutil.read_frame(child)
+                os.kill(child.pid, signal.SIGCONT)
+        status = ptyutil.finish(child)
+    finally:
+        if child.isalive():
+            child.close(force=True)
+    return PtyRun(status, ptyutil.transcript(child), folder / "home")
 
 
 class Routine:
@@ -705,65 +619,7 @@ def kill_after(routine: Routine, delay: float) -> int:
     return shown
 
 
-def kill_while_the_history_is_locked(routine: Routine, db_path: Path) -> tuple[int, list[str]]:
-    """Take the history's write lock once the first step shows, wait for the second, SIGKILL.
-
-    The session row is written before the first step shows, and nothing more until that
-    step ends (1 s later), so the lock is free to take. Return (steps shown, step statuses).
-    """
-    db: sqlite3.Connection | None = None
-    try:
-        assert routine.wait_for_steps(1, STARTUP_GUARD), routine.seen.decode("utf-8", "replace")[-2000:]
-        db = sqlite3.connect(db_path, isolation_level=None, timeout=HANG_GUARD)
-        db.execute("BEGIN IMMEDIATE")
-        routine.wait_for_steps(2, 2)
-    finally:
-        shown = routine.kill()
-        if db is not None:
-            db.execute("ROLLBACK")
-            db.close()
-    (_, _, statuses), *_ = recorded(db_path)
-    return shown, statuses
-
-
-@pytest.fixture(scope="module")
-def long_runs(tmp_path_factory: pytest.TempPathFactory) -> LongRuns:
-    base = tmp_path_factory.mktemp("long")
-    jobs: dict[str, Job] = {}
-    if importlib.util.find_spec("pexpect") is not None:
-        jobs |= {f"pty:{name}": pty_job(name, base / name) for name in PTY_SCENARIOS}
-    rng = random.Random(5)
-    for tag in range(KILLED):
-        delay = rng.uniform(0.3, 6.0)
-        jobs[f"kill:{tag}"] = Job(partial(Routine, base / "killed", tag), partial(kill_after, delay=delay))
-    lock_home = base / "locked"
-    jobs["locked"] = Job(
-        partial(Routine, lock_home, 0),
-        partial(kill_while_the_history_is_locked, db_path=lock_home / "data" / "history.sqlite3"),
-    )
-
-    results: dict[str, Any] = {}
-    started: dict[str, Any] = {}
-    for name, job in jobs.items():
-        try:
-            started[name] = job.start()
-        except Exception as exc:
-            results[name] = exc
-    with ThreadPoolExecutor(max_workers=len(started)) as pool:
-        futures = {name: pool.submit(jobs[name].drive, handle) for name, handle in started.items()}
-        for name, future in futures.items():
-            results[name] = future.exception() or future.result()
-    return LongRuns(base, results)
-
-
 # -- 3. odd terminals, in a real pseudo-terminal ---------------------------------------------------------
-
-
-def pty_run(runs: LongRuns, name: str) -> PtyRun:
-    pytest.importorskip("pexpect", reason="the terminal tests drive a real pty with pexpect")
-    run = runs.get(f"pty:{name}")
-    assert isinstance(run, PtyRun)
-    return run
 
 
 def screen_text(text: str) -> str:
@@ -771,42 +627,39 @@ def screen_text(text: str) -> str:
     return re.sub(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|[=>])", "", text)
 
 
-def test_the_c_locale_runs_the_routine_to_the_end(long_runs: LongRuns) -> None:
-    run = pty_run(long_runs, "c-locale")
+def test_the_c_locale_runs_the_routine_to_the_end(tmp_path: Path) -> None:
+    # Python turns on its UTF-8 mode by itself in the C locale (PEP 540)...
+    run = pty_run(tmp_path, *PTY_ROUTINE, LANG="C", LC_ALL="C")
     assert "Traceback" not in run.text, screen_text(run.text)[-2000:]
     assert run.status == 0
     assert "Routine complete. Well done." in screen_text(run.text)
 
 
-def test_an_ascii_terminal_runs_the_routine_to_the_end(long_runs: LongRuns) -> None:
-    """BUG: with an ASCII stdout the intro panel's "·" raises UnicodeEncodeError before the routine starts."""
-    run = pty_run(long_runs, "c-locale-ascii")
+def test_an_ascii_terminal_runs_the_routine_to_the_end(tmp_path: Path) -> None:
+    """With an ASCII stdout, characters such as the intro's "·" are replaced, never a UnicodeEncodeError."""
+    # ... unless told not to: then stdout really is ASCII, as in any locale that is not UTF-8.
+    run = pty_run(tmp_path, *PTY_ROUTINE, LANG="C", LC_ALL="C", PYTHONUTF8="0")
     assert "Traceback" not in run.text, screen_text(run.text)[-2000:]
     assert run.status == 0
     assert "Routine complete. Well done." in screen_text(run.text)
     assert run.text.isascii(), "non-ASCII sent to a terminal whose encoding is ASCII"
 
 
-def test_no_color_plain_lines_have_no_colour(long_runs: LongRuns) -> None:
-    run = pty_run(long_runs, "no-color-plain")
+def test_no_color_plain_lines_have_no_colour(tmp_path: Path) -> None:
+    run = pty_run(tmp_path, *PTY_ROUTINE, "--plain", NO_COLOR="1")
     assert run.status == 0, screen_text(run.text)[-2000:]
     for params in re.findall(r"\x1b\[([0-9;]*)m", run.text):
         codes = {int(p) for p in params.split(";") if p}
         assert not codes & COLOUR_CODES, f"colour in \\x1b[{params}m"
     # A bell (\a) may come just before a line: it rings as the step starts.
     steps = re.findall(r"^\a*(\[\d\d:\d\d\] .*?) —", run.text, flags=re.MULTILINE)
-    assert steps == [
-        "[00:00] Supine hip flexor stretch",
-        "[00:01] Supine hip flexor stretch",
-        "[00:03] Supine hip flexor stretch",
-        "[00:04] Supine hip flexor stretch",
-    ]
+    assert steps == [f"[00:0{n}] Supine hip flexor stretch" for n in range(2)]
     assert "Routine complete. Well done." in run.text
 
 
-def test_sigcont_without_a_stop_changes_nothing(long_runs: LongRuns) -> None:
+def test_sigcont_without_a_stop_changes_nothing(tmp_path: Path) -> None:
     """`kill -CONT` out of the blue: the routine neither pauses nor restarts a step, and ends as usual."""
-    run = pty_run(long_runs, "sigcont")
+    run = pty_run(tmp_path, *PTY_ROUTINE, sigcont=True)
     assert run.status == 0, screen_text(run.text)[-2000:]
     shown = screen_text(run.text)
     assert "PAUSED" not in shown
@@ -822,7 +675,7 @@ def test_sigcont_without_a_stop_changes_nothing(long_runs: LongRuns) -> None:
         steps = db.execute("SELECT status, seconds, planned_seconds FROM steps ORDER BY idx").fetchall()
     finally:
         db.close()
-    assert steps == [("done", float(planned), planned) for planned in (1, 2, 1, 2)]
+    assert steps == [("done", 1.0, 1)] * 2
 
 
 # -- 4. kill -9 at random moments: the history keeps every finished step ------------------------------
@@ -853,20 +706,40 @@ def assert_finished_steps_kept(statuses: list[str], shown: int, *, run: int) -> 
     assert "done" not in statuses[shown:], (run, shown, statuses)  # nothing is done before it is shown
 
 
-def test_five_routines_killed_at_random_moments_keep_their_finished_steps(long_runs: LongRuns) -> None:
+def test_five_routines_killed_at_random_moments_keep_their_finished_steps(isolated_home: Path) -> None:
     """Five at once on one history, so kills land while others wait for (or hold) the write lock."""
-    shown = [long_runs.get(f"kill:{tag}") for tag in range(KILLED)]
-    sessions = sorted(recorded(long_runs.base / "killed" / "data" / "history.sqlite3"), key=lambda s: s[0] or 0)
+    rng = random.Random(5)
+    routines = [Routine(isolated_home, tag) for tag in range(KILLED)]  # started here, in the main thread
+    with ThreadPoolExecutor(max_workers=KILLED) as pool:
+        shown = list(pool.map(kill_after, routines, [rng.uniform(0.3, 4.0) for _ in routines]))
+    sessions = sorted(recorded(isolated_home / "data" / "history.sqlite3"), key=lambda s: s[0] or 0)
     assert [tag for tag, _, _ in sessions] == list(range(KILLED))
     for tag, outcome, statuses in sessions:
         assert outcome is None  # killed: never finished
         assert_finished_steps_kept(statuses, shown[tag or 0], run=tag or 0)
 
 
-def test_a_step_is_shown_only_after_the_one_before_is_saved(long_runs: LongRuns) -> None:
-    """BUG: the next step's line is printed before the finished step is saved, so a kill in
-    between loses a step the user saw end. Holding the write lock widens that gap to seconds."""
-    shown, statuses = long_runs.get("locked")
+def test_a_step_is_shown_only_after_the_one_before_is_saved(isolated_home: Path) -> None:
+    """The finished step is saved before the next one is shown, so a kill in between never loses
+    a step the user saw end. Holding the write lock widens that gap to seconds.
+
+    The session row is written before the first step shows, and nothing more until that step
+    ends (1 s later), so the lock is free to take once the first step shows.
+    """
+    db_path = isolated_home / "data" / "history.sqlite3"
+    routine = Routine(isolated_home, 0)
+    db: sqlite3.Connection | None = None
+    try:
+        assert routine.wait_for_steps(1, STARTUP_GUARD), routine.seen.decode("utf-8", "replace")[-2000:]
+        db = sqlite3.connect(db_path, isolation_level=None, timeout=HANG_GUARD)
+        db.execute("BEGIN IMMEDIATE")
+        routine.wait_for_steps(2, 2)
+    finally:
+        shown = routine.kill()
+        if db is not None:
+            db.execute("ROLLBACK")
+            db.close()
+    ((_, _, statuses),) = recorded(db_path)
     assert statuses[: shown - 1] == ["done"] * (shown - 1), f"{shown} steps shown, recorded: {statuses}"
 
 

@@ -1,7 +1,7 @@
 """`history`, `safety`, and what `routine` does with the history, check-ins and the rule.
 
 Commands run through Typer's CliRunner: output is not a terminal, so the routine runs
-in plain mode; holds are 1 s and ``--only`` keeps each run to one stretch.
+in plain mode, on a fake clock; ``--only`` keeps each run to one stretch.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
 from stretchcoach.report import sparkline, verdict_panel
 from stretchcoach.rule import Verdict
 from stretchcoach.session import Outcome, RoutineSession
+
+from fakes import fake_runtime
 
 QUICK = ["--yes", "--no-checkin", "--hold", "1", "--reps", "1", "--prep", "0", "--rest", "0", "--switch", "0"]
 CHILDS_POSE = [*QUICK, "--only", "childs-pose"]
@@ -63,7 +65,8 @@ BOX = re.compile(r"[│╭╮╰╯─┃┏┓┗┛━┡┩╇┳┻└┘┴
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(app, list(args), env=env)
+    """Run a command; a routine runs on a fake clock (no terminal, no keys), so in no time."""
+    return CliRunner().invoke(app, list(args), env=env, obj=fake_runtime())
 
 
 def flat(text: str) -> str:

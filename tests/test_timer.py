@@ -16,66 +16,10 @@ from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
 from stretchcoach.session import Event, EventKind, Outcome, RoutineSession, Status
 from stretchcoach.timer import LiveDisplay, PlainDisplay, run_routine
 
+from fakes import FakeClock, ScriptedInput, TimedWriter
+
 T0 = 100.0  # the fake clock's reading when the routine starts
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-class FakeClock:
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class ScriptedInput:
-    """Keys and signals at given seconds after the start; waiting moves the fake clock.
-
-    ``wait(timeout)`` jumps to the next scripted time if it falls within the timeout
-    and returns what is due, else advances the clock by the whole timeout.
-    ``suspend()`` (Ctrl-Z) stands for the process being stopped for ``stopped_for`` seconds.
-    """
-
-    def __init__(self, clock: FakeClock, script: Sequence[tuple[float, str]] = (), *, stopped_for: float = 0.0):
-        self.clock = clock
-        self.script = sorted(((T0 + t, key) for t, key in script), key=lambda item: item[0])
-        self.stopped_for = stopped_for
-        self.waits: list[tuple[float, float]] = []
-        self.suspended = 0
-        self.reclaimed = 0
-
-    def wait(self, timeout: float) -> list[str]:
-        assert timeout >= 0
-        self.waits.append((self.clock.now - T0, timeout))
-        if len(self.waits) > 5000:
-            raise AssertionError("the routine loop is spinning or waiting for a key that never comes")
-        if self.script and self.script[0][0] <= self.clock.now + timeout:
-            self.clock.now = max(self.clock.now, self.script[0][0])
-            due = [key for at, key in self.script if at <= self.clock.now]
-            self.script = self.script[len(due) :]
-            return due
-        self.clock.now += timeout
-        return []
-
-    def suspend(self) -> None:
-        self.suspended += 1
-        self.clock.now += self.stopped_for
-
-    def reclaim(self) -> None:
-        self.reclaimed += 1
-
-
-class TimedWriter(io.StringIO):
-    """A stream that remembers when (fake-clock seconds from the start) each write happened."""
-
-    def __init__(self, clock: FakeClock) -> None:
-        super().__init__()
-        self.clock = clock
-        self.writes: list[tuple[float, str]] = []
-
-    def write(self, text: str) -> int:
-        self.writes.append((self.clock.now - T0, text))
-        return super().write(text)
 
 
 class RecordingDisplay:
@@ -132,7 +76,7 @@ def run(
     draw_at: Collection[float] | None = (),
     cues: Cues | None = None,
 ) -> tuple[RoutineSession, FakeClock, ScriptedInput, RecordingDisplay]:
-    clock = FakeClock()
+    clock = FakeClock(T0)
     inputs = ScriptedInput(clock, script, stopped_for=stopped_for)
     display = RecordingDisplay(clock, width=width, height=height, draw_at=draw_at)
     session = run_routine(
@@ -309,7 +253,7 @@ def test_continue_from_outside_takes_the_terminal_back(plan: Plan) -> None:
 def run_plain(
     plan: Plan, script: Sequence[tuple[float, str]] = (), cues: Cues | None = None
 ) -> list[tuple[float, str]]:
-    clock = FakeClock()
+    clock = FakeClock(T0)
     out = TimedWriter(clock)
     run_routine(
         plan,
@@ -500,7 +444,7 @@ def _short_plan(catalog: Catalog) -> Plan:
 @pytest.mark.parametrize("screen_mode", [False, True])
 def test_live_display_draws_into_a_string_console(catalog: Catalog, screen_mode: bool) -> None:
     console = Console(file=io.StringIO(), width=80, height=30, force_terminal=True)
-    clock = FakeClock()
+    clock = FakeClock(T0)
     with LiveDisplay(console, screen_mode=screen_mode) as live:
         session = run_routine(
             _short_plan(catalog),
@@ -526,7 +470,7 @@ def test_live_display_draws_into_a_string_console(catalog: Catalog, screen_mode:
 
 def test_live_display_suspend_and_resume(catalog: Catalog) -> None:
     console = Console(file=io.StringIO(), width=80, height=30, force_terminal=True)
-    clock = FakeClock()
+    clock = FakeClock(T0)
     with LiveDisplay(console, screen_mode=False) as live:
         session = run_routine(
             _short_plan(catalog),

@@ -1,0 +1,147 @@
+"""The whole `routine` command on a fake clock: check-ins, prompts, the damaged history, the verdict.
+
+The command runs through Typer's CliRunner with a fake runtime as ``obj``: a clock
+that moves only when the routine waits, scripted answers at the prompts (echoed
+into the output, as a terminal would), and scripted signals. Output is not a
+terminal, so the routine prints one plain line per step. What only a real
+terminal shows (keys in cbreak mode, the live view, Ctrl-Z) is in test_pty.py.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from stretchcoach.cli import app
+
+from fakes import Answers, FakeClock, fake_runtime
+
+PAIN = "Back pain right now, 0–10 (Enter to skip): "
+AFTER = "After the routine: " + PAIN
+BEGIN = "Press Enter to begin, or q then Enter to cancel: "
+MOVE_ASIDE = "Move it aside to a timestamped name and start a new history? [y/N] "
+ONE_STRETCH = ["--only", "childs-pose"]  # get ready 10 s, hold 30 s: 40 s in all
+STARTED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def run(*args: str, answers: Answers, keys: list[tuple[float, str]] | None = None) -> tuple[Result, FakeClock]:
+    clock = FakeClock()
+    runtime = fake_runtime(clock=clock, keys=keys or [], answers=answers, interactive=True, started=STARTED)
+    result = CliRunner().invoke(app, ["routine", *args], obj=runtime)
+    assert "Traceback" not in result.output
+    return result, clock
+
+
+@pytest.fixture
+def db_path(isolated_home: Path) -> Path:
+    return isolated_home / "data" / "history.sqlite3"
+
+
+def sessions(db_path: Path) -> list[tuple[str, str | None, int | None, int | None, str | None]]:
+    db = sqlite3.connect(db_path)
+    try:
+        query = "SELECT started_at, ended_at, pain_before, pain_after, outcome FROM sessions ORDER BY id"
+        return db.execute(query).fetchall()
+    finally:
+        db.close()
+
+
+def test_a_whole_routine_with_both_check_ins(db_path: Path) -> None:
+    answers = Answers("3", "", "6")
+    result, clock = run(*ONE_STRETCH, answers=answers)
+    assert answers.prompts == [PAIN, BEGIN, AFTER]
+    out = result.stdout
+    assert out.index(PAIN + "3") < out.index(BEGIN) < out.index("[00:10] Child's pose — hold 30 s")
+    assert out.index("[00:10] Child's pose — hold 30 s") < out.index(AFTER + "6") < out.index("Child's pose: ✓ done")
+    assert "Pain before → after: 3 → 6" in out
+    assert out.rstrip().endswith(
+        "STOP: Your pain is worse after the routine than before it. "
+        "Stop doing these stretches and consult a doctor as soon as possible."
+    )
+    assert clock.now == pytest.approx(40.0, abs=0.1)  # the plan's 40 s, on the fake clock, in no time
+    ((started, ended, before, after, outcome),) = sessions(db_path)
+    assert (before, after, outcome) == (3, 6, "completed")
+    lasted = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
+    assert datetime.fromisoformat(started) == STARTED
+    assert lasted == pytest.approx(timedelta(seconds=40), abs=timedelta(seconds=0.1))
+
+
+@pytest.mark.parametrize("typed", ["x", "11", "-1", "3.5"])
+def test_an_answer_that_is_not_0_to_10_is_asked_again(typed: str, db_path: Path) -> None:
+    answers = Answers(typed, "4", "", "")
+    result, _ = run(*ONE_STRETCH, answers=answers)
+    assert result.exit_code == 0, result.output
+    assert answers.prompts == [PAIN, PAIN, BEGIN, AFTER]
+    assert "Please type a whole number from 0 (no pain) to 10 (worst), or press Enter to skip." in result.stdout
+    assert [row[2:] for row in sessions(db_path)] == [(4, None, "completed")]
+
+
+@pytest.mark.parametrize("answer", ["q", "no", None], ids=["q", "no", "ctrl-d"])
+def test_the_start_prompt_can_cancel(answer: str | None, db_path: Path) -> None:
+    answers = Answers("", answer)
+    result, clock = run(*ONE_STRETCH, answers=answers)
+    assert result.exit_code == 1
+    assert "Cancelled." in result.stdout
+    assert "[00:00]" not in result.stdout
+    assert clock.now == 0.0
+    assert sessions(db_path) == []
+
+
+def test_ctrl_d_at_the_pain_prompt_skips_it(db_path: Path) -> None:
+    result, _ = run(*ONE_STRETCH, answers=Answers(None, "", None))
+    assert result.exit_code == 0, result.output
+    assert [row[2:] for row in sessions(db_path)] == [(None, None, "completed")]
+
+
+def test_given_pain_numbers_are_not_asked_for(db_path: Path) -> None:
+    answers = Answers("")
+    result, _ = run(*ONE_STRETCH, "--pain-before", "2", "--pain-after", "2", answers=answers)
+    assert result.exit_code == 0, result.output
+    assert answers.prompts == [BEGIN]
+    assert [row[2:] for row in sessions(db_path)] == [(2, 2, "completed")]
+
+
+def test_an_interrupt_mid_hold_skips_the_after_check_in(db_path: Path) -> None:
+    answers = Answers("5", "")
+    result, clock = run(*ONE_STRETCH, answers=answers, keys=[(20.0, "<interrupt>")])
+    assert result.exit_code == 130
+    assert answers.prompts == [PAIN, BEGIN]
+    assert "Interrupted." in result.stdout
+    assert clock.now == pytest.approx(20.0)
+    assert [row[2:] for row in sessions(db_path)] == [(5, None, "interrupted")]
+
+
+@pytest.fixture
+def damaged(db_path: Path) -> bytes:
+    garbage = b"this is not an SQLite database\n" * 64
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(garbage)
+    return garbage
+
+
+def test_a_damaged_history_is_moved_aside_when_the_person_says_yes(db_path: Path, damaged: bytes) -> None:
+    answers = Answers("y", "", "", "")
+    result, _ = run(*ONE_STRETCH, answers=answers)
+    assert result.exit_code == 0, result.output
+    assert answers.prompts == [MOVE_ASIDE, PAIN, BEGIN, AFTER]
+    (moved,) = db_path.parent.glob("history.sqlite3.damaged-*")
+    assert moved.name == "history.sqlite3.damaged-" + STARTED.astimezone().strftime("%Y%m%dT%H%M%S")
+    assert moved.read_bytes() == damaged
+    assert f"Moved the old history to {moved}; starting a new one." in result.stdout
+    assert [row[2:] for row in sessions(db_path)] == [(None, None, "completed")]
+
+
+@pytest.mark.parametrize("answer", ["", "n", None], ids=["enter", "n", "ctrl-d"])
+def test_a_damaged_history_is_left_alone_unless_the_person_says_yes(
+    answer: str | None, db_path: Path, damaged: bytes
+) -> None:
+    result, _ = run(*ONE_STRETCH, answers=Answers(answer))
+    assert result.exit_code == 2
+    assert str(db_path) in result.stderr
+    assert "--reset-history" in result.stderr
+    assert db_path.read_bytes() == damaged
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["history.sqlite3"]
