@@ -7,6 +7,8 @@ need them, so ``--help`` and completion stay fast.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -23,14 +25,73 @@ if TYPE_CHECKING:
     from .runtime import Runtime
 
 DEBUG_ENV = "STRETCHCOACH_DEBUG"
+_RESOLVED = "stretchcoach.command"  # the subcommand being run, kept in the group's context meta
 
 
 class _Commands(TyperGroup):
-    """Turns :class:`StretchcoachError` into one line on stderr and its exit code."""
+    """Turns :class:`StretchcoachError` and usage errors into one line on stderr and an exit code."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from typer._click.exceptions import ClickException, UsageError
+
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except UsageError as exc:
+            from .usage import is_help, usage_line
+
+            if exc.ctx is None:  # an error in the top-level options
+                exc.ctx = self.context_class(self, info_name=prog_name or self.name)
+            if is_help(exc):
+                sys.stderr.write(exc.ctx.get_help() + "\n")
+            else:
+                from .output import print_error
+
+                print_error(usage_line(exc))
+            code = ExitCode.USAGE
+        except ClickException as exc:
+            from .output import print_error
+
+            print_error(exc.format_message())
+            code = exc.exit_code
+        except typer.Abort:  # end of input at a prompt Typer itself asked
+            code = ExitCode.RUNTIME
+        code = int(code) if isinstance(code, int) else ExitCode.OK
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        from typer._click.exceptions import UsageError
+
+        try:
+            name, command, rest = super().resolve_command(ctx, args)
+        except UsageError as exc:
+            if type(exc) is not UsageError or not args:
+                raise
+            from .usage import UnknownCommand
+
+            raise UnknownCommand(args[0], ctx) from None
+        ctx.meta[_RESOLVED] = (name, command)
+        return name, command, rest
 
     def invoke(self, ctx: Any) -> Any:  # Any: the context class is typer-internal
+        from typer._click.exceptions import UsageError
+
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            if exc.ctx is None and _RESOLVED in ctx.meta:  # Click's parser leaves some errors without one
+                name, command = ctx.meta[_RESOLVED]
+                exc.ctx = command.context_class(command, info_name=name, parent=ctx)
+            raise
         except StretchcoachError as exc:
             if _debugging(ctx):
                 raise
@@ -41,8 +102,6 @@ class _Commands(TyperGroup):
         except KeyboardInterrupt:
             if _debugging(ctx):
                 raise
-            import sys
-
             if sys.stderr.isatty():
                 sys.stderr.write("\n")  # end the line the ^C was typed on
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
@@ -251,6 +310,30 @@ def _gap_seconds(value: str) -> int:
     return _parse_duration(value, lowest=0)
 
 
+def _whole_number(low: int, high: int) -> Callable[[str | int], int]:
+    def parse(value: str | int) -> int:
+        text = str(value).strip()  # a default arrives as a number
+        try:
+            number = int(text) if text.isascii() else None
+        except ValueError:  # not digits, or more than 4300 of them
+            number = None
+        if number is None or not low <= number <= high:
+            raise typer.BadParameter(f"expected a whole number from {low} to {high}; got {value!r}")
+        return number
+
+    return parse
+
+
+def _minutes(value: str) -> float:
+    try:
+        minutes = float(value) if value.strip().isascii() else None
+    except ValueError:
+        minutes = None
+    if minutes is None or not 0.5 <= minutes <= 120:  # nan and inf fail this too
+        raise typer.BadParameter(f"expected a number of minutes from 0.5 to 120, such as 3 or 4.5; got {value!r}")
+    return minutes
+
+
 def _id_list(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
@@ -274,7 +357,10 @@ def routine(
         typer.Option(metavar="SECONDS", parser=_hold_seconds, help="Hold every held stretch this long."),
     ] = None,
     reps: Annotated[
-        int | None, typer.Option(min=1, max=100, help="Rounds for every stretch done in rounds (cat-cow, twist).")
+        int | None,
+        typer.Option(
+            metavar="N", parser=_whole_number(1, 100), help="Rounds (1-100) for every stretch done in rounds."
+        ),
     ] = None,
     prep: Annotated[
         int | None, typer.Option(metavar="SECONDS", parser=_gap_seconds, help="Get-ready time before each stretch.")
@@ -290,7 +376,9 @@ def routine(
     minutes: Annotated[
         float | None,
         typer.Option(
-            min=0.5, max=120, help="Fit the routine into about this many minutes by scaling holds and rounds."
+            metavar="MINUTES",
+            parser=_minutes,
+            help="Fit the routine into about this many minutes (0.5-120) by scaling holds and rounds.",
         ),
     ] = None,
     show_plan: Annotated[bool, typer.Option("--plan", help="Print the timed plan and exit.")] = False,
@@ -306,10 +394,12 @@ def routine(
         bool, typer.Option("--plain", help="One line per step instead of the live screen (also ACCESSIBLE=1).")
     ] = False,
     pain_before: Annotated[
-        int | None, typer.Option(min=0, max=10, help="Pain before, 0-10, instead of being asked.")
+        int | None,
+        typer.Option(metavar="0-10", parser=_whole_number(0, 10), help="Pain before, instead of being asked."),
     ] = None,
     pain_after: Annotated[
-        int | None, typer.Option(min=0, max=10, help="Pain after, 0-10, instead of being asked.")
+        int | None,
+        typer.Option(metavar="0-10", parser=_whole_number(0, 10), help="Pain after, instead of being asked."),
     ] = None,
     no_checkin: Annotated[bool, typer.Option("--no-checkin", help="Do not ask about pain.")] = False,
     reset_history: Annotated[
@@ -387,7 +477,9 @@ def safety(ctx: typer.Context) -> None:
 @app.command()
 def history(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option(min=1, max=36500, help="How many days back to show.")] = 30,
+    days: Annotated[
+        int, typer.Option(metavar="DAYS", parser=_whole_number(1, 36500), help="How many days back to show.")
+    ] = 30,
     as_json: JsonFlag = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print the sessions as CSV.")] = False,
 ) -> None:

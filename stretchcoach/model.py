@@ -6,9 +6,10 @@ objects from YAML; ``plan`` turns a routine into timed steps.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from .suggest import closest
 
 
 class Side(StrEnum):
@@ -146,20 +147,15 @@ class Catalog:
         return None
 
     def suggest_stretch(self, query: str) -> str | None:
-        return _closest(query, [s.id for s in self.stretches])
+        return closest(query, [s.id for s in self.stretches])
 
     def suggest_routine(self, query: str) -> str | None:
-        return _closest(query, [r.id for r in self.routines])
+        return closest(query, [r.id for r in self.routines])
 
 
 def _fold(text: str) -> str:
     """Case- and punctuation-insensitive key: "Child's Pose" ~ "childs pose"."""
     return "".join(ch for ch in text.casefold().replace("’", "'") if ch.isalnum())
-
-
-def _closest(query: str, choices: list[str]) -> str | None:
-    matches = difflib.get_close_matches(query.casefold(), choices, n=1, cutoff=0.6)
-    return matches[0] if matches else None
 
 
 def human_seconds(seconds: float) -> str:

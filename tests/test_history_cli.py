@@ -402,8 +402,7 @@ def test_pain_no_worse_gets_no_panel(db_path: Path) -> None:
 def test_pain_outside_zero_to_ten_is_a_usage_error(db_path: Path, option: str, value: str) -> None:
     result = invoke("routine", *CHILDS_POSE, option, value)
     assert result.exit_code == 2
-    assert f"Invalid value for '{option}'" in result.stderr
-    assert "0<=x<=10" in result.stderr
+    assert result.stderr == f"stretchcoach: {option}: expected a whole number from 0 to 10; got '{value}'\n"
     assert not db_path.exists()
 
 
@@ -417,17 +416,19 @@ def garbage_db(db_path: Path) -> Path:
     return db_path
 
 
-def expected_error(path: Path, problem: str) -> str:
-    return (
-        f"stretchcoach: history database {path} cannot be used ({problem}); it was left untouched. "
-        "Run `stretchcoach routine --reset-history` to move it aside and start a new history."
-    )
+def assert_cannot_be_used(stderr: str, path: Path) -> None:
+    """One line naming the file and what to do; what SQLite said is in brackets, in SQLite's words."""
+    (line,) = stderr.splitlines()
+    assert line.startswith(f"stretchcoach: history database {path} cannot be used ("), line
+    assert line.endswith(
+        "); it was left untouched. Run `stretchcoach routine --reset-history` to move it aside and start a new history."
+    ), line
 
 
 def test_routine_with_a_damaged_history_stops_with_one_line(garbage_db: Path) -> None:
     result = invoke("routine", *CHILDS_POSE)
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [expected_error(garbage_db, "file is not a database")]
+    assert_cannot_be_used(result.stderr, garbage_db)
     assert result.stdout == ""
     no_traceback(result)
     assert garbage_db.read_bytes() == GARBAGE
@@ -437,7 +438,7 @@ def test_routine_with_a_damaged_history_stops_with_one_line(garbage_db: Path) ->
 def test_history_with_a_damaged_history_stops_with_one_line(garbage_db: Path) -> None:
     result = invoke("history")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [expected_error(garbage_db, "file is not a database")]
+    assert_cannot_be_used(result.stderr, garbage_db)
     no_traceback(result)
     assert garbage_db.read_bytes() == GARBAGE
 
@@ -478,7 +479,7 @@ def partly_damaged_db(db_path: Path, catalog: Catalog) -> Path:
         f.seek((root - 1) * page_size)
         f.write(b"\xff" * page_size)
     check = sqlite3.connect(db_path)
-    with pytest.raises(sqlite3.DatabaseError, match="malformed"):
+    with pytest.raises(sqlite3.DatabaseError):
         check.execute("SELECT count(*) FROM steps").fetchone()
     check.close()
     return db_path
