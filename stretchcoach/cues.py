@@ -198,8 +198,10 @@ class Cues:
 def parse_hook(command: str) -> list[str]:
     try:
         args = shlex.split(command)
-    except ValueError as exc:
-        raise StretchcoachError(f"--on-step: cannot split {command!r} into arguments: {exc}") from None
+    except ValueError:  # shlex's only complaints: an unclosed quote, or a backslash at the end
+        raise StretchcoachError(
+            f"--on-step: cannot split {command!r} into arguments: a quote or a backslash is left open"
+        ) from None
     if not args:
         raise StretchcoachError("--on-step: expected a command, got an empty string")
     return args

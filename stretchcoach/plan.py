@@ -227,8 +227,10 @@ def _fit(routine: Routine, items: list[_Item], target: int) -> tuple[list[_Item]
     # The total only grows with the factor, so search the factor by halving, over a
     # range wide enough that every hold and rep count can reach both of its bounds.
     smallest = min([i.hold for i in items if i.hold] + [i.reps for i in items if i.reps])
-    low, high = 0.0, 2.0 * max(MAX_HOLD, MAX_REPS) / smallest
+    top = 2.0 * max(MAX_HOLD, MAX_REPS) / smallest
+    low, high = 0.0, top
     best = items
+    below, above = 0, None  # the nearest totals found under and over the target
     for _ in range(50):
         middle = (low + high) / 2
         candidate = _scaled(items, middle)
@@ -236,18 +238,20 @@ def _fit(routine: Routine, items: list[_Item], target: int) -> tuple[list[_Item]
         if abs(total - target) < abs(_total(routine, best) - target):
             best = candidate
         if total < target:
-            low = middle
+            low, below = middle, max(below, total)
         else:
-            high = middle
+            high, above = middle, total if above is None else min(above, total)
     total = _total(routine, best)
     tolerance = max(30, target // 10)
     if abs(total - target) > tolerance:
         shortest = _total(routine, _scaled(items, 0.0))
+        longest = _total(routine, _scaled(items, top))
         if target < shortest:
             limit = f"the shortest it can be is {human_seconds(shortest)} (--only or --skip leave stretches out)"
-        else:
-            longest = _total(routine, _scaled(items, high))
+        elif target > longest:
             limit = f"the longest it can be is {human_seconds(longest)} (--prep, --rest and --switch add time)"
+        else:  # holds and rounds change in steps: the target falls between two of them
+            limit = f"the nearest it can be is {human_seconds(below)} or {human_seconds(above or longest)}"
         raise StretchcoachError(f"--minutes: routine '{routine.id}' cannot fit {human_seconds(target)}; {limit}")
     changes = [f"fitted to {human_seconds(target)}: {human_seconds(total)} in all"]
     for old, new in zip(items, best, strict=True):

@@ -43,6 +43,12 @@ def user_catalog(isolated_home: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def db_path(isolated_home: Path) -> Path:
+    """Where the history database lives under the isolated home (not created)."""
+    return isolated_home / "data" / "history.sqlite3"
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     """The built-in catalog, as shipped."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import itertools
 import json
+import os
 import subprocess
 import sys
 import time
@@ -448,7 +450,7 @@ def test_a_hook_that_cannot_start_is_turned_off_with_one_note(plan: Plan, tmp_pa
     cues.handle([step_event(plan, 1)], session, 10.0)
     cues.handle([step_event(plan, 2)], session, 40.0)
     assert cues.hook is None
-    assert cues.notes == [f"--on-step: cannot run {missing} (No such file or directory); hook turned off"]
+    assert cues.notes == [f"--on-step: cannot run {missing} ({os.strerror(errno.ENOENT)}); hook turned off"]
 
 
 def test_parse_hook_splits_like_a_shell_without_one() -> None:
@@ -461,7 +463,11 @@ def test_parse_hook_splits_like_a_shell_without_one() -> None:
     [
         ("", "--on-step: expected a command, got an empty string"),
         ("   ", "--on-step: expected a command, got an empty string"),
-        ("say 'unclosed", '--on-step: cannot split "say \'unclosed" into arguments: No closing quotation'),
+        (
+            "say 'unclosed",
+            '--on-step: cannot split "say \'unclosed" into arguments: a quote or a backslash is left open',
+        ),
+        ("say back\\", "--on-step: cannot split 'say back\\\\' into arguments: a quote or a backslash is left open"),
     ],
 )
 def test_parse_hook_errors(command: str, message: str) -> None:

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -18,11 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from stretchcoach import history
-from stretchcoach.catalog import load_catalog
 from stretchcoach.cli import app
 from stretchcoach.history import Recorder
 from stretchcoach.model import Catalog
@@ -32,14 +29,10 @@ from stretchcoach.rule import Verdict
 from stretchcoach.session import Outcome, RoutineSession
 
 from fakes import fake_runtime
+from helpers import BOX_DRAWING, GARBAGE, WARNING, WIDE, flat, is_red, rows, styled_lines
 
 QUICK = ["--yes", "--no-checkin", "--hold", "1", "--reps", "1", "--prep", "0", "--rest", "0", "--switch", "0"]
 CHILDS_POSE = [*QUICK, "--only", "childs-pose"]
-GARBAGE = b"this is not an SQLite database\n" * 64
-WARNING = (
-    "If your pain persists or even worsens despite these stretches, stop doing them and consult a doctor "
-    "as soon as possible. Doctors are the best way to address lingering back pain."
-)
 RED_FLAGS = [
     "numbness or tingling around your genitals or buttocks",
     "loss of bladder or bowel control, or difficulty peeing",
@@ -61,17 +54,11 @@ SESSION_FIELDS = [
     "steps_done",
     "steps_skipped",
 ]
-BOX = re.compile(r"[│╭╮╰╯─┃┏┓┗┛━┡┩╇┳┻└┘┴┬┼├┤┌┐]")
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
     """Run a command; a routine runs on a fake clock (no terminal, no keys), so in no time."""
     return CliRunner().invoke(app, list(args), env=env, obj=fake_runtime())
-
-
-def flat(text: str) -> str:
-    """The words as a reader sees them, without panel borders or Rich's line wrapping."""
-    return " ".join(BOX.sub(" ", text).split())
 
 
 def no_traceback(result: Result) -> None:
@@ -91,16 +78,6 @@ def utc_local_time() -> Iterator[None]:
     else:
         os.environ["TZ"] = saved
     time.tzset()
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(catalog_path=None, user_catalog=None)
-
-
-@pytest.fixture
-def db_path(isolated_home: Path) -> Path:
-    return isolated_home / "data" / "history.sqlite3"
 
 
 def make_plan(catalog: Catalog, stretch: str) -> Plan:
@@ -204,12 +181,16 @@ def month(db_path: Path, catalog: Catalog) -> dict[str, datetime]:
 MONTH_STATUS = "4 check-ins over 2 days in the last 14; the rule looks at 3 or more over 7 days or more."
 
 
-def table_rows(output: str) -> list[list[str]]:
-    return [[cell.strip() for cell in line.split("│")[1:-1]] for line in output.splitlines() if "back-relief" in line]
+SESSIONS_HEADER = ["Date", "Routine", "Done", "Skipped", "Min", "Pain", "Ended"]
+
+
+def session_rows(output: str) -> list[list[str]]:
+    """The rows of the sessions table (output rendered ``WIDE``), header first; panels are one cell."""
+    return [row for row in rows(output) if len(row) > 1]
 
 
 def test_history_shows_the_table_streaks_totals_one_side_sparkline_and_rule(month: dict[str, datetime]) -> None:
-    result = invoke("history")
+    result = invoke("history", env=WIDE)
     assert result.exit_code == 0, result.output
     out = result.stdout
 
@@ -217,20 +198,18 @@ def test_history_shows_the_table_streaks_totals_one_side_sparkline_and_rule(mont
         return f"{month[key].astimezone():%d %b %H:%M}"
 
     assert "The last 30 days" in out
-    assert table_rows(out) == [
+    assert session_rows(out) == [
+        SESSIONS_HEADER,
         [when("a"), "back-relief", "2", "0", "1.0", "5 → 3", "completed"],
         [when("b"), "back-relief", "1", "0", "0.5", "6 → 6", "completed"],
         [when("c"), "back-relief", "1", "1", "0.7", "7 → –", "quit"],
         [when("d"), "back-relief", "1", "0", "0.5", "2 → 2", "completed"],
     ]
     assert "Streak: 3 days now, longest 3" in out
-    per_stretch = out[out.index("Per stretch") :].splitlines()[1:4]
-    assert [" ".join(line.split()) for line in per_stretch] == [
-        "Stretch Completed Time",
-        "Supine hip flexor stretch 1 1 min 42 s",
-        "Child's pose 2 1 min",
-    ]
-    assert f"{month['c'].astimezone():%d %b}: the right side of the supine hip flexor stretch was skipped." in out
+    assert (
+        "Per stretch Stretch Completed Time Supine hip flexor stretch 1 1 min 42 s Child's pose 2 1 min "
+        f"{month['c'].astimezone():%d %b}: the right side of the supine hip flexor stretch was skipped."
+    ) in flat(out)
     assert "Pain before each routine: ▅▅▆▂  5 → 2" in out
     assert f"The rule {MONTH_STATUS}" in flat(out)
     assert "Your pain persists" not in out
@@ -238,10 +217,12 @@ def test_history_shows_the_table_streaks_totals_one_side_sparkline_and_rule(mont
 
 
 def test_history_days_filters_the_sessions(month: dict[str, datetime]) -> None:
-    result = invoke("history", "--days", "1")
+    result = invoke("history", "--days", "1", env=WIDE)
     assert result.exit_code == 0, result.output
     assert "The last day" in result.stdout
-    assert [row[5] for row in table_rows(result.stdout)] == ["2 → 2"]
+    header, *sessions = session_rows(result.stdout)
+    assert header == SESSIONS_HEADER
+    assert [row[5] for row in sessions] == ["2 → 2"]
     assert "was skipped" not in result.stdout  # the one-sided routine is older than a day
 
     data = json.loads(invoke("history", "--days", "1", "--json").stdout)
@@ -317,13 +298,17 @@ def test_sparkline_maps_zero_to_ten_onto_eight_bars() -> None:
 
 @pytest.fixture
 def persisting(db_path: Path, catalog: Catalog) -> None:
-    """Three check-ins over eight days at 6, 6 and 7."""
-    now = datetime.now(UTC)
+    """Three check-ins over eight days at 6, 6 and 7.
+
+    The first is exactly eight days before the last, at the same time of day: eight calendar
+    days apart whatever the time now (2 hours more made it nine between midnight and 2 am).
+    """
+    latest = datetime.now(UTC) - timedelta(minutes=1)
     plan = make_plan(catalog, "childs-pose")
     db = history.connect(db_path)
     try:
-        for ago, pain in ((timedelta(days=8, hours=2), 6), (timedelta(days=4), 6), (timedelta(minutes=1), 7)):
-            record(db, plan, now - ago, pain_before=pain, pain_after=pain)
+        for before, pain in ((timedelta(days=8), 6), (timedelta(days=4), 6), (timedelta(0), 7)):
+            record(db, plan, latest - before, pain_before=pain, pain_after=pain)
     finally:
         db.close()
 
@@ -374,11 +359,16 @@ def test_pain_worse_after_the_routine_says_stop(db_path: Path) -> None:
 
 
 def test_the_stop_panel_is_red_on_a_terminal() -> None:
-    out = Console(file=io.StringIO(), width=100, force_terminal=True, color_system="standard")
-    out.print(verdict_panel(Verdict.WORSENED))
-    text = out.file.getvalue()  # type: ignore[attr-defined]
-    assert re.search(r"\x1b\[31m╭─\x1b\[0m\x1b\[31m ⚠ Stop ", text), text
-    assert "\x1b[1;31mYour pain is worse after the routine than before it." in text
+    lines = styled_lines(verdict_panel(Verdict.WORSENED), width=100)
+    border = [style for line in lines for char, style in line if BOX_DRAWING.match(char)]
+    assert border
+    assert all(is_red(style) for style in border)
+    # Every character a reader sees, in reading order: the title, then the message.
+    ink = [(char, style) for line in lines for char, style in line if not (char.isspace() or BOX_DRAWING.match(char))]
+    message = "".join(f"Your pain is worse after the routine than before it. {STOP_ADVICE}".split())
+    assert "".join(char for char, _ in ink) == "⚠Stop" + message
+    assert all(is_red(style) for _, style in ink)
+    assert all(style.bold for _, style in ink[-len(message) :])
 
 
 def test_pain_one_point_higher_gets_the_gentle_note(db_path: Path) -> None:
@@ -522,9 +512,9 @@ def test_safety_prints_the_red_flags_and_the_rule() -> None:
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
     assert "⚠ Get help now If you have back pain with any of these, get emergency medical care now" in text
-    for flag in RED_FLAGS:
-        assert f"• {flag}" in text
-    assert len(re.findall(r"^│ • ", result.stdout, flags=re.MULTILINE)) == 5
+    assert " ".join(f"• {flag}" for flag in RED_FLAGS) in text  # every flag, in this order, nothing between
+    bullets = [line for line in result.stdout.splitlines() if flat(line).startswith("• ")]
+    assert len(bullets) == len(RED_FLAGS)  # each flag starts a line of its own
     assert f"⚠ The rule {WARNING} stretchcoach is not medical advice and cannot diagnose anything." in text
 
 

@@ -37,7 +37,7 @@ from stretchcoach.paths import builtin_catalog_path
 from stretchcoach.render import routine_json, stretch_json
 
 from bad_catalogs import BAD
-from helpers import required_in_ci
+from helpers import SEED_IDS, required_in_ci
 
 # -- helpers ---------------------------------------------------------------------
 
@@ -793,8 +793,6 @@ def test_read_catalog_at_the_size_limit_is_read(tmp_path: Path, monkeypatch: pyt
 
 # -- the built-in catalog ---------------------------------------------------------------------
 
-SEED_IDS = ("supine-hip-flexor", "childs-pose", "cat-cow", "seated-spinal-twist")
-
 
 def test_builtin_catalog_loads_with_a_warning_to_see_a_doctor() -> None:
     catalog = builtin()
@@ -905,11 +903,6 @@ def test_stretch_json_written_back_as_yaml_gives_equal_stretches() -> None:
 # -- model -------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def seed() -> Catalog:
-    return load_catalog(catalog_path=None, user_catalog=None)
-
-
 @pytest.mark.parametrize(
     ("query", "found"),
     [
@@ -927,15 +920,15 @@ def seed() -> Catalog:
         ("seated spinal twist!", "seated-spinal-twist"),
     ],
 )
-def test_find_stretch_by_id_name_or_aka_in_any_case(seed: Catalog, query: str, found: str) -> None:
-    stretch = seed.find_stretch(query)
+def test_find_stretch_by_id_name_or_aka_in_any_case(catalog: Catalog, query: str, found: str) -> None:
+    stretch = catalog.find_stretch(query)
     assert stretch is not None
     assert stretch.id == found
 
 
 @pytest.mark.parametrize("query", ["cat-cw", "xyzzy", "child", "", "?", "  "])
-def test_find_stretch_finds_nothing(seed: Catalog, query: str) -> None:
-    assert seed.find_stretch(query) is None
+def test_find_stretch_finds_nothing(catalog: Catalog, query: str) -> None:
+    assert catalog.find_stretch(query) is None
 
 
 def test_find_stretch_never_matches_a_name_without_letters() -> None:
@@ -951,20 +944,20 @@ def test_find_stretch_never_matches_a_name_without_letters() -> None:
     ("query", "suggestion"),
     [("cat-cw", "cat-cow"), ("CAT-CW", "cat-cow"), ("childs-pse", "childs-pose"), ("xyzzy", None)],
 )
-def test_suggest_stretch(seed: Catalog, query: str, suggestion: str | None) -> None:
-    assert seed.suggest_stretch(query) == suggestion
+def test_suggest_stretch(catalog: Catalog, query: str, suggestion: str | None) -> None:
+    assert catalog.suggest_stretch(query) == suggestion
 
 
-def test_suggest_routine(seed: Catalog) -> None:
-    assert seed.suggest_routine("back-releif") == "back-relief"
-    assert seed.suggest_routine("zzz") is None
+def test_suggest_routine(catalog: Catalog) -> None:
+    assert catalog.suggest_routine("back-releif") == "back-relief"
+    assert catalog.suggest_routine("zzz") is None
 
 
-def test_catalog_lookups_by_exact_id(seed: Catalog) -> None:
-    assert seed.stretch("cat-cow") is seed.stretches[2]
-    assert seed.stretch("Cat-Cow") is None
-    assert seed.routine("back-relief") is seed.routines[0]
-    assert seed.routine("nope") is None
+def test_catalog_lookups_by_exact_id(catalog: Catalog) -> None:
+    assert catalog.stretch("cat-cow") is catalog.stretches[2]
+    assert catalog.stretch("Cat-Cow") is None
+    assert catalog.routine("back-relief") is catalog.routines[0]
+    assert catalog.routine("nope") is None
 
 
 @pytest.mark.parametrize(
@@ -990,8 +983,8 @@ def test_timing_summary_and_total(timing: Hold | Cycle, summary: str, total: int
     assert timing.total_seconds == total
 
 
-def test_stretch_seconds_is_its_time_under_stretch(seed: Catalog) -> None:
-    assert [s.seconds for s in seed.stretches] == [60, 30, 48, 40]
+def test_stretch_seconds_is_its_time_under_stretch(catalog: Catalog) -> None:
+    assert [s.seconds for s in catalog.stretches] == [60, 30, 48, 40]
 
 
 @pytest.mark.parametrize(

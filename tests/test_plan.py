@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stretchcoach.catalog import load_catalog
 from stretchcoach.errors import ExitCode, StretchcoachError
 from stretchcoach.model import Breath, Catalog, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
 from stretchcoach.plan import (
@@ -60,11 +59,6 @@ def make_catalog(stretches: list[Stretch], items: list[RoutineItem], **gaps: int
     return Catalog(warning="Stop if it hurts.", stretches=tuple(stretches), routines=(routine,)), routine
 
 
-@pytest.fixture(scope="module")
-def builtin() -> Catalog:
-    return load_catalog(catalog_path=None, user_catalog=None)
-
-
 def back_relief(catalog: Catalog, **options: object) -> Plan:
     return plan_routine(catalog, find_routine(catalog, "back-relief"), PlanOptions(**options))  # type: ignore[arg-type]
 
@@ -77,8 +71,8 @@ def shape(plan: Plan) -> list[tuple[str, str, str | None, int | None, int]]:
 # -- the built-in routine ---------------------------------------------------------------------
 
 
-def test_back_relief_step_sequence(builtin: Catalog) -> None:
-    plan = back_relief(builtin)
+def test_back_relief_step_sequence(catalog: Catalog) -> None:
+    plan = back_relief(catalog)
     cat_cow = [("phase", "cat-cow", None, rep, 4) for rep in range(1, 7) for _breath in ("inhale", "exhale")]
     twist = [("phase", "seated-spinal-twist", None, rep, 5) for rep in range(1, 5) for _side in ("l", "r")]
     assert shape(plan) == [
@@ -98,8 +92,8 @@ def test_back_relief_step_sequence(builtin: Catalog) -> None:
     ]
 
 
-def test_back_relief_cues_and_breaths(builtin: Catalog) -> None:
-    steps = back_relief(builtin).steps
+def test_back_relief_cues_and_breaths(catalog: Catalog) -> None:
+    steps = back_relief(catalog).steps
     assert steps[0].cue == "Get ready: Lie on your back with your knees bent and your feet flat on the floor."
     assert steps[1].cue == "Left side. Hold for 30 seconds"
     assert steps[2].cue == "Switch sides"
@@ -117,8 +111,8 @@ def test_back_relief_cues_and_breaths(builtin: Catalog) -> None:
     assert {s.reps for s in twists} == {4}
 
 
-def test_total_is_known_before_starting_and_is_the_sum_of_steps(builtin: Catalog) -> None:
-    plan = back_relief(builtin)
+def test_total_is_known_before_starting_and_is_the_sum_of_steps(catalog: Catalog) -> None:
+    plan = back_relief(catalog)
     assert plan.total_seconds == 253
     assert plan.total_seconds == sum(s.seconds for s in plan.steps)
     assert plan.active_seconds == 2 * 30 + 30 + 6 * 8 + 4 * 10
@@ -126,8 +120,8 @@ def test_total_is_known_before_starting_and_is_the_sum_of_steps(builtin: Catalog
     assert [s.id for s in plan.stretches] == ["supine-hip-flexor", "childs-pose", "cat-cow", "seated-spinal-twist"]
 
 
-def test_starts_are_running_sums(builtin: Catalog) -> None:
-    plan = back_relief(builtin)
+def test_starts_are_running_sums(catalog: Catalog) -> None:
+    plan = back_relief(catalog)
     starts = plan.starts()
     assert starts[:9] == [0, 10, 40, 45, 75, 85, 95, 125, 135]
     assert starts[9:11] == [145, 149]
@@ -138,22 +132,22 @@ def test_starts_are_running_sums(builtin: Catalog) -> None:
 # -- options ----------------------------------------------------------------------------------
 
 
-def test_hold_option_sets_every_hold_and_leaves_phases(builtin: Catalog) -> None:
-    plan = back_relief(builtin, hold=45)
+def test_hold_option_sets_every_hold_and_leaves_phases(catalog: Catalog) -> None:
+    plan = back_relief(catalog, hold=45)
     assert [s.seconds for s in plan.steps if s.kind is StepKind.HOLD] == [45, 45, 45]
     assert plan.steps[1].cue == "Left side. Hold for 45 seconds"
     assert plan.total_seconds == 253 + 3 * 15
 
 
-def test_reps_option_sets_every_cycle(builtin: Catalog) -> None:
-    plan = back_relief(builtin, reps=2)
+def test_reps_option_sets_every_cycle(catalog: Catalog) -> None:
+    plan = back_relief(catalog, reps=2)
     rounds = {(s.stretch.id, s.rep, s.reps) for s in plan.steps if s.kind is StepKind.PHASE}
     assert rounds == {(sid, rep, 2) for sid in ("cat-cow", "seated-spinal-twist") for rep in (1, 2)}
     assert plan.total_seconds == 253 - 4 * 8 - 2 * 10
 
 
-def test_gap_options_change_their_steps(builtin: Catalog) -> None:
-    plan = back_relief(builtin, prep=3, rest=7, switch=2)
+def test_gap_options_change_their_steps(catalog: Catalog) -> None:
+    plan = back_relief(catalog, prep=3, rest=7, switch=2)
     by_kind = {kind: {s.seconds for s in plan.steps if s.kind is kind} for kind in StepKind}
     assert by_kind[StepKind.PREP] == {3}
     assert by_kind[StepKind.REST] == {7}
@@ -163,8 +157,8 @@ def test_gap_options_change_their_steps(builtin: Catalog) -> None:
 
 
 @pytest.mark.parametrize("gap", ["prep", "rest", "switch"])
-def test_zero_gap_removes_those_steps(builtin: Catalog, gap: str) -> None:
-    plan = back_relief(builtin, **{gap: 0})
+def test_zero_gap_removes_those_steps(catalog: Catalog, gap: str) -> None:
+    plan = back_relief(catalog, **{gap: 0})
     kinds = [s.kind.value for s in plan.steps]
     assert gap not in kinds
     removed = {"prep": 4 * 10, "rest": 3 * 10, "switch": 5}[gap]
@@ -172,8 +166,8 @@ def test_zero_gap_removes_those_steps(builtin: Catalog, gap: str) -> None:
     assert all(s.seconds > 0 for s in plan.steps)
 
 
-def test_all_gaps_zero_leaves_only_stretching(builtin: Catalog) -> None:
-    plan = back_relief(builtin, prep=0, rest=0, switch=0)
+def test_all_gaps_zero_leaves_only_stretching(catalog: Catalog) -> None:
+    plan = back_relief(catalog, prep=0, rest=0, switch=0)
     assert {s.kind for s in plan.steps} == {StepKind.HOLD, StepKind.PHASE}
     assert plan.total_seconds == plan.active_seconds == 178
 
@@ -217,22 +211,22 @@ def test_one_sided_hold_has_no_switch() -> None:
 # -- only / skip --------------------------------------------------------------------------------
 
 
-def test_only_keeps_the_named_stretches_in_routine_order(builtin: Catalog) -> None:
-    plan = back_relief(builtin, only=("cat-cow", "supine-hip-flexor"))
+def test_only_keeps_the_named_stretches_in_routine_order(catalog: Catalog) -> None:
+    plan = back_relief(catalog, only=("cat-cow", "supine-hip-flexor"))
     assert [s.id for s in plan.stretches] == ["supine-hip-flexor", "cat-cow"]
     assert plan.steps[0].kind is StepKind.PREP
     assert plan.total_seconds == (10 + 30 + 5 + 30) + 10 + (10 + 48)
 
 
-def test_skip_leaves_out_the_named_stretches(builtin: Catalog) -> None:
-    plan = back_relief(builtin, skip=("supine-hip-flexor", "seated-spinal-twist"))
+def test_skip_leaves_out_the_named_stretches(catalog: Catalog) -> None:
+    plan = back_relief(catalog, skip=("supine-hip-flexor", "seated-spinal-twist"))
     assert [s.id for s in plan.stretches] == ["childs-pose", "cat-cow"]
     assert plan.steps[0].kind is StepKind.PREP  # no rest before the first stretch left
     assert plan.total_seconds == (10 + 30) + 10 + (10 + 48)
 
 
-def test_only_and_skip_together(builtin: Catalog) -> None:
-    plan = back_relief(builtin, only=("cat-cow", "childs-pose"), skip=("childs-pose",))
+def test_only_and_skip_together(catalog: Catalog) -> None:
+    plan = back_relief(catalog, only=("cat-cow", "childs-pose"), skip=("childs-pose",))
     assert [s.id for s in plan.stretches] == ["cat-cow"]
 
 
@@ -240,34 +234,34 @@ def test_only_and_skip_together(builtin: Catalog) -> None:
     ("field", "flag"),
     [("only", "--only"), ("skip", "--skip")],
 )
-def test_unknown_id_in_only_or_skip_suggests_the_closest(builtin: Catalog, field: str, flag: str) -> None:
+def test_unknown_id_in_only_or_skip_suggests_the_closest(catalog: Catalog, field: str, flag: str) -> None:
     with pytest.raises(StretchcoachError) as caught:
-        back_relief(builtin, **{field: ("cat-cow", "child-pose")})
+        back_relief(catalog, **{field: ("cat-cow", "child-pose")})
     assert caught.value.message == (
         f"{flag}: routine 'back-relief' has no stretch 'child-pose'; did you mean 'childs-pose'?"
     )
     assert caught.value.exit_code is ExitCode.USAGE
 
 
-def test_unknown_id_with_nothing_close_lists_the_routine(builtin: Catalog) -> None:
+def test_unknown_id_with_nothing_close_lists_the_routine(catalog: Catalog) -> None:
     with pytest.raises(StretchcoachError) as caught:
-        back_relief(builtin, only=("zzz",))
+        back_relief(catalog, only=("zzz",))
     assert caught.value.message == (
         "--only: routine 'back-relief' has no stretch 'zzz'; "
         "it has: supine-hip-flexor, childs-pose, cat-cow, seated-spinal-twist"
     )
 
 
-def test_skipping_everything_is_an_error(builtin: Catalog) -> None:
+def test_skipping_everything_is_an_error(catalog: Catalog) -> None:
     every = ("supine-hip-flexor", "childs-pose", "cat-cow", "seated-spinal-twist")
     with pytest.raises(StretchcoachError, match="leave nothing of routine 'back-relief' to do") as caught:
-        back_relief(builtin, skip=every)
+        back_relief(catalog, skip=every)
     assert caught.value.exit_code is ExitCode.USAGE
 
 
-def test_only_and_skip_the_same_stretch_is_an_error(builtin: Catalog) -> None:
+def test_only_and_skip_the_same_stretch_is_an_error(catalog: Catalog) -> None:
     with pytest.raises(StretchcoachError, match="leave nothing"):
-        back_relief(builtin, only=("cat-cow",), skip=("cat-cow",))
+        back_relief(catalog, only=("cat-cow",), skip=("cat-cow",))
 
 
 # -- --minutes ------------------------------------------------------------------------------------
@@ -285,8 +279,8 @@ def fitted_ok(plan: Plan, target: int) -> None:
 
 
 @pytest.mark.parametrize("minutes", [3, 4.25, 5, 8, 10, 13])
-def test_minutes_fits_the_builtin_routine(builtin: Catalog, minutes: float) -> None:
-    plan = back_relief(builtin, minutes=minutes)
+def test_minutes_fits_the_builtin_routine(catalog: Catalog, minutes: float) -> None:
+    plan = back_relief(catalog, minutes=minutes)
     fitted_ok(plan, round(minutes * 60))
     assert plan.changes[0] == f"fitted to {_human(round(minutes * 60))}: {_human(plan.total_seconds)} in all"
 
@@ -296,8 +290,8 @@ def _human(seconds: int) -> str:
     return f"{m} min {s} s" if m and s else f"{m} min" if m else f"{s} s"
 
 
-def test_minutes_lists_what_it_changed(builtin: Catalog) -> None:
-    plan = back_relief(builtin, minutes=10)
+def test_minutes_lists_what_it_changed(catalog: Catalog) -> None:
+    plan = back_relief(catalog, minutes=10)
     assert plan.changes == (
         f"fitted to 10 min: {_human(plan.total_seconds)} in all",
         "Supine hip flexor stretch: hold 30 s → 90 s",
@@ -308,20 +302,20 @@ def test_minutes_lists_what_it_changed(builtin: Catalog) -> None:
     assert [s.seconds for s in plan.steps if s.kind is StepKind.HOLD] == [90, 90, 90]
 
 
-def test_minutes_keeps_the_breathing_pace_and_the_gaps(builtin: Catalog) -> None:
-    plan = back_relief(builtin, minutes=8)
+def test_minutes_keeps_the_breathing_pace_and_the_gaps(catalog: Catalog) -> None:
+    plan = back_relief(catalog, minutes=8)
     assert {s.seconds for s in plan.steps if s.stretch.id == "cat-cow" and s.kind is StepKind.PHASE} == {4}
     assert {s.seconds for s in plan.steps if s.kind is StepKind.PREP} == {10}
     assert {s.seconds for s in plan.steps if s.kind is StepKind.REST} == {10}
 
 
-def test_without_minutes_nothing_is_listed_as_changed(builtin: Catalog) -> None:
-    assert back_relief(builtin).changes == ()
+def test_without_minutes_nothing_is_listed_as_changed(catalog: Catalog) -> None:
+    assert back_relief(catalog).changes == ()
 
 
-def test_minutes_too_short_names_the_shortest(builtin: Catalog) -> None:
+def test_minutes_too_short_names_the_shortest(catalog: Catalog) -> None:
     with pytest.raises(StretchcoachError) as caught:
-        back_relief(builtin, minutes=1)
+        back_relief(catalog, minutes=1)
     # 75 s of gaps, 3 holds of 15 s, 2 rounds of cat-cow (16 s) and of the twist (20 s).
     assert caught.value.message == (
         "--minutes: routine 'back-relief' cannot fit 1 min; the shortest it can be is 2 min 36 s "
@@ -330,42 +324,42 @@ def test_minutes_too_short_names_the_shortest(builtin: Catalog) -> None:
     assert caught.value.exit_code is ExitCode.USAGE
 
 
-def test_minutes_too_long_names_the_longest(builtin: Catalog) -> None:
+def test_minutes_too_long_names_the_longest(catalog: Catalog) -> None:
     with pytest.raises(StretchcoachError) as caught:
-        back_relief(builtin, minutes=20)
+        back_relief(catalog, minutes=20)
     # 75 s of gaps, 3 holds of 120 s, 20 rounds of cat-cow (160 s) and of the twist (200 s).
     assert "cannot fit 20 min; the longest it can be is 13 min 15 s" in caught.value.message
 
 
-def test_minutes_zero_is_an_error(builtin: Catalog) -> None:
+def test_minutes_zero_is_an_error(catalog: Catalog) -> None:
     with pytest.raises(StretchcoachError, match="greater than zero"):
-        back_relief(builtin, minutes=0)
+        back_relief(catalog, minutes=0)
 
 
-def test_minutes_can_reach_the_longest_plan_from_a_one_second_hold(builtin: Catalog) -> None:
+def test_minutes_can_reach_the_longest_plan_from_a_one_second_hold(catalog: Catalog) -> None:
     """--hold 1 then --minutes: the longest plan (120 s holds) is 6 min 35 s, so 6 min 30 s must fit.
 
     Fails while the factor search stops at 100: a 1 s hold then reaches only 100 s,
     and the error contradicts itself ("cannot fit 6 min 30 s; the longest it can be is 6 min 35 s").
     """
-    plan = back_relief(builtin, hold=1, only=("supine-hip-flexor", "childs-pose"), minutes=6.5)
+    plan = back_relief(catalog, hold=1, only=("supine-hip-flexor", "childs-pose"), minutes=6.5)
     fitted_ok(plan, 390)
 
 
-def test_minutes_can_reach_the_shortest_plan_from_an_hour_hold(builtin: Catalog) -> None:
+def test_minutes_can_reach_the_shortest_plan_from_an_hour_hold(catalog: Catalog) -> None:
     """--hold 60m then --minutes: the shortest plan (15 s holds) is 1 min 20 s, so 1 min 20 s must fit.
 
     Fails while the factor search starts at 0.01: an hour's hold then shrinks only to 35 s.
     """
-    plan = back_relief(builtin, hold=3600, only=("supine-hip-flexor", "childs-pose"), minutes=80 / 60)
+    plan = back_relief(catalog, hold=3600, only=("supine-hip-flexor", "childs-pose"), minutes=80 / 60)
     fitted_ok(plan, 80)
 
 
 # -- JSON and find_routine ------------------------------------------------------------------------
 
 
-def test_to_json_shape(builtin: Catalog) -> None:
-    data = back_relief(builtin).to_json()
+def test_to_json_shape(catalog: Catalog) -> None:
+    data = back_relief(catalog).to_json()
     assert json.loads(json.dumps(data)) == data
     assert data["routine"] == "back-relief"
     assert data["total_seconds"] == 253 == sum(s["seconds"] for s in data["steps"])
@@ -391,16 +385,16 @@ def test_to_json_shape(builtin: Catalog) -> None:
     assert {s["kind"] for s in data["steps"]} == {"prep", "hold", "switch", "phase", "rest"}
 
 
-def test_find_routine_unknown_suggests(builtin: Catalog) -> None:
+def test_find_routine_unknown_suggests(catalog: Catalog) -> None:
     with pytest.raises(StretchcoachError) as caught:
-        find_routine(builtin, "back-relif")
+        find_routine(catalog, "back-relif")
     assert caught.value.message == "no routine 'back-relif'; did you mean 'back-relief'?"
     assert caught.value.exit_code is ExitCode.USAGE
 
 
-def test_find_routine_unknown_with_nothing_close_lists_routines(builtin: Catalog) -> None:
+def test_find_routine_unknown_with_nothing_close_lists_routines(catalog: Catalog) -> None:
     with pytest.raises(StretchcoachError) as caught:
-        find_routine(builtin, "zzzz")
+        find_routine(catalog, "zzzz")
     assert caught.value.message == "no routine 'zzzz'; routines: back-relief"
 
 
@@ -518,10 +512,14 @@ def test_plan_invariants(generated: tuple[Catalog, Routine, PlanOptions]) -> Non
             assert after.kind is not StepKind.REST
 
 
-def _limits(message: str) -> tuple[str, int]:
-    match = re.search(r"the (shortest|longest) it can be is (?:(\d+) min)? ?(?:(\d+) s)?", message)
+_DURATION = r"(?:(\d+) min)? ?(?:(\d+) s)?"
+
+
+def _limits(message: str) -> tuple[str, list[int]]:
+    match = re.search(rf"the (shortest|longest|nearest) it can be is {_DURATION}(?: or {_DURATION})?", message)
     assert match, message
-    return match[1], int(match[2] or 0) * 60 + int(match[3] or 0)
+    seconds = [int(match[i] or 0) * 60 + int(match[i + 1] or 0) for i in (2, 4) if match[i] or match[i + 1]]
+    return match[1], seconds
 
 
 def _plan_or_error(catalog: Catalog, routine: Routine, options: PlanOptions) -> tuple[Plan | None, str | None]:
@@ -534,18 +532,25 @@ def _plan_or_error(catalog: Catalog, routine: Routine, options: PlanOptions) -> 
 @settings(deadline=None, max_examples=100)
 @given(routines(), st.integers(30, 120 * 60))
 def test_minutes_result_is_bounded_as_documented(generated: tuple[Catalog, Routine, PlanOptions], target: int) -> None:
-    """Either the plan fits within the tolerance, holds and reps inside their bounds,
-    or the error names a shortest (or longest) time that the target really is below (or above)."""
+    """Either the plan fits within the tolerance, holds and reps inside their bounds, or the
+    error names a shortest (or longest) time that the target really is below (or above), or
+    the two nearest times it falls between."""
     catalog, routine, options = generated
     options = replace(options, only=(), skip=(), minutes=target / 60)
     plan, error = _plan_or_error(catalog, routine, options)
     if error is not None:
-        which, limit = _limits(error)
+        which, limits = _limits(error)
         assert error.startswith(f"--minutes: routine 'mine' cannot fit {_human(target)}; the {which}")
         if which == "shortest":
-            assert target < limit, error
+            assert target < limits[0], error
+        elif which == "longest":
+            assert target > limits[0], error
         else:
-            assert target > limit, error
+            nearer, further = limits
+            assert nearer < target < further, error
+            for total in (nearer, further):  # each is a plan --minutes can make, so it fits
+                fitted, _ = _plan_or_error(catalog, routine, replace(options, minutes=total / 60))
+                assert fitted is not None
         return
     assert plan is not None
     assert abs(plan.total_seconds - target) <= max(30, target // 10)

@@ -17,32 +17,48 @@ from typer.testing import CliRunner
 
 from stretchcoach.cli import app
 
+from helpers import WIDE, flat, rows
+
 runner = CliRunner()
-
-
-def words(text: str) -> str:
-    """The text without Rich's box drawing and line wrapping, to compare messages whole."""
-    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", text).split())
+CLOCK = re.compile(r"\d+:\d\d")
 
 
 # -- --plan -------------------------------------------------------------------------------------
 
 
 def test_plan_prints_the_steps_and_the_total() -> None:
-    result = runner.invoke(app, ["routine", "--plan"])
+    result = runner.invoke(app, ["routine", "--plan"], env=WIDE)
     assert result.exit_code == 0, result.output
-    out = result.stdout
-    assert "Back relief: 31 steps" in out
-    assert "Total 4 min 13 s (2 min 58 s stretching)" in out
-    lines = out.splitlines()
-    first = next(line for line in lines if "0:00" in line)
-    assert words(first) == "0:00 Supine hip flexor stretch Get ready 10 s"
-    assert any(words(line) == "0:10 Left side 30 s" for line in lines)
-    assert any(words(line) == "0:40 Switch sides 5 s" for line in lines)
-    assert any(words(line) == "3:33 Round 1 of 4: Twist to the left 5 s" for line in lines)
-    assert any(words(line) == "4:08 Round 4 of 4: Twist to the right 5 s" for line in lines)
-    assert "Round 1 of 6: Inhale — arch your back" in out
     assert result.stderr == ""
+    text = flat(result.stdout)
+    assert text.startswith("Back relief: 31 steps Start Stretch Step Time 0:00 ")
+    assert text.endswith(" Total 4 min 13 s (2 min 58 s stretching)")
+    table = rows(result.stdout)
+    assert table[0] == ["Start", "Stretch", "Step", "Time"]
+    assert len(table) == 1 + 31  # a row a step
+    # The stretch is named on its first step only.
+    assert table[1:7] == [
+        ["0:00", "Supine hip flexor stretch", "Get ready", "10 s"],
+        ["0:10", "Left side", "30 s"],
+        ["0:40", "Switch sides", "5 s"],
+        ["0:45", "Right side", "30 s"],
+        ["1:15", "Rest", "10 s"],
+        ["1:25", "Child's pose", "Get ready", "10 s"],
+    ]
+    assert ["2:25", "Round 1 of 6: Inhale — arch your back and look up to the ceiling", "4 s"] in table
+    assert table[-8] == ["3:33", "Round 1 of 4: Twist to the left", "5 s"]
+    assert table[-1] == ["4:08", "Round 4 of 4: Twist to the right", "5 s"]
+
+
+def test_plan_fits_the_terminal() -> None:
+    result = runner.invoke(app, ["routine", "--plan"])  # 100 columns: the long cues wrap in their cell
+    assert result.exit_code == 0, result.output
+    assert all(len(line) <= 100 for line in result.stdout.splitlines())
+    text = flat(result.stdout)
+    assert text.startswith("Back relief: 31 steps ")
+    assert text.endswith(" Total 4 min 13 s (2 min 58 s stretching)")
+    starts = [row[0] for row in rows(result.stdout) if CLOCK.fullmatch(row[0])]  # start times never wrap
+    assert (len(starts), starts[0], starts[-1]) == (31, "0:00", "4:08")
 
 
 def test_plan_json_parses_and_adds_up() -> None:
@@ -66,10 +82,11 @@ def test_plan_json_with_options() -> None:
 def test_only_one_stretch() -> None:
     result = runner.invoke(app, ["routine", "--only", "cat-cow", "--plan"])
     assert result.exit_code == 0, result.output
-    assert "Back relief: 13 steps" in result.stdout
-    assert "Cat-cow pose" in result.stdout
-    assert "Child's pose" not in result.stdout
-    assert "Total 58 s (48 s stretching)" in result.stdout
+    text = flat(result.stdout)
+    assert text.startswith("Back relief: 13 steps ")
+    assert "Cat-cow pose" in text
+    assert "Child's pose" not in text
+    assert text.endswith(" Total 58 s (48 s stretching)")
 
 
 def test_minutes_lists_what_changed() -> None:
@@ -86,7 +103,7 @@ def test_minutes_lists_what_changed() -> None:
 def test_json_without_plan_is_a_usage_error() -> None:
     result = runner.invoke(app, ["routine", "--json"])
     assert result.exit_code == 2
-    assert "--json goes with --plan" in words(result.stderr)
+    assert "--json goes with --plan" in flat(result.stderr)
     assert result.stdout == ""
 
 
