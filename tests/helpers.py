@@ -11,10 +11,14 @@ from __future__ import annotations
 import io
 import os
 import re
+from typing import Any
 
 import pytest
 from rich.console import Console, RenderableType
 from rich.style import Style
+
+from stretchcoach.model import Catalog
+from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
 
 # Wide enough that no table cell or panel line of stretchcoach's wraps.
 WIDE = {"COLUMNS": "200"}
@@ -32,6 +36,11 @@ GARBAGE = b"this is not an SQLite database\n" * 64
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
 # The vertical lines of the box-drawing block: table column separators and panel sides.
 VERTICAL = re.compile("[│┃┆┇┊┋║╎╏╵╷╹╻╽╿]")
+
+
+def back_relief(catalog: Catalog, **options: Any) -> Plan:
+    """The built-in routine, planned with ``options`` (as PlanOptions fields)."""
+    return plan_routine(catalog, find_routine(catalog, "back-relief"), PlanOptions(**options))
 
 
 def required_in_ci(what: str) -> None:

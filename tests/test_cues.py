@@ -28,15 +28,12 @@ from stretchcoach.cues import (
 )
 from stretchcoach.errors import StretchcoachError
 from stretchcoach.model import Catalog
-from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
+from stretchcoach.plan import Plan
 from stretchcoach.session import Event, EventKind, Outcome, RoutineSession
 from stretchcoach.timer import run_routine
 
 from fakes import FakeClock, ScriptedInput, SilentDisplay, TimedWriter
-
-
-def make_plan(catalog: Catalog, **options: object) -> Plan:
-    return plan_routine(catalog, find_routine(catalog, "back-relief"), PlanOptions(**options))  # type: ignore[arg-type]
+from helpers import back_relief
 
 
 def all_events(plan: Plan, outcome: Outcome = Outcome.COMPLETED) -> tuple[RoutineSession, list[Event]]:
@@ -72,7 +69,7 @@ def test_bell_patterns_for_the_builtin_routine(plan: Plan) -> None:
 
 
 def test_without_rests_the_next_stretch_bells_ring_at_its_prep(catalog: Catalog) -> None:
-    plan = make_plan(catalog, rest=0)
+    plan = back_relief(catalog, rest=0)
     assert bells_by_index(plan) == [
         (2, "step", 1),
         (4, "step", 2),
@@ -83,7 +80,7 @@ def test_without_rests_the_next_stretch_bells_ring_at_its_prep(catalog: Catalog)
 
 
 def test_without_prep_or_rest_the_next_stretch_bells_ring_at_its_first_step(catalog: Catalog) -> None:
-    plan = make_plan(catalog, rest=0, prep=0)
+    plan = back_relief(catalog, rest=0, prep=0)
     assert bells_by_index(plan) == [
         (1, "step", 1),
         (3, "step", 2),
@@ -99,7 +96,7 @@ def test_changing_sides_rings_once_even_without_a_switch_step(catalog: Catalog) 
     Fails while bell_count only rings for SWITCH steps: with --switch 0 the person
     gets no bell at all to change sides.
     """
-    plan = make_plan(catalog, switch=0)
+    plan = back_relief(catalog, switch=0)
     assert bells_by_index(plan)[0] == (2, "step", 1)
 
 
@@ -364,7 +361,7 @@ def test_spoken_text_when_finished(plan: Plan, outcome: Outcome, text: str) -> N
 
 
 def test_the_routine_loop_speaks_each_cue_in_order(catalog: Catalog) -> None:
-    plan = make_plan(catalog, only=("supine-hip-flexor", "cat-cow"), reps=1, hold=20)
+    plan = back_relief(catalog, only=("supine-hip-flexor", "cat-cow"), reps=1, hold=20)
     spawn = FakeSpawn()
     clock = FakeClock()
     cues = Cues(speech=["say"], spawn=spawn)

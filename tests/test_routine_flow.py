@@ -36,11 +36,6 @@ def run(*args: str, answers: Answers, keys: list[tuple[float, str]] | None = Non
     return result, clock
 
 
-@pytest.fixture
-def db_path(isolated_home: Path) -> Path:
-    return isolated_home / "data" / "history.sqlite3"
-
-
 def sessions(db_path: Path) -> list[tuple[str, str | None, int | None, int | None, str | None]]:
     db = sqlite3.connect(db_path)
     try:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from stretchcoach.errors import ExitCode
 from stretchcoach.model import Catalog, Side
-from stretchcoach.plan import Plan, PlanOptions, StepKind, find_routine, plan_routine
+from stretchcoach.plan import Plan, StepKind
 from stretchcoach.session import (
     ADJUST_SECONDS,
     LAST_SECONDS,
@@ -22,11 +22,9 @@ from stretchcoach.session import (
     Status,
 )
 
+from helpers import back_relief
+
 START = 1000.0  # the session clock does not start at zero
-
-
-def make_plan(catalog: Catalog, **options: object) -> Plan:
-    return plan_routine(catalog, find_routine(catalog, "back-relief"), PlanOptions(**options))  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -197,7 +195,7 @@ def test_skip_while_paused_does_not_count_the_pause(session: RoutineSession) -> 
 
 
 def test_skipping_the_last_step_completes(catalog: Catalog) -> None:
-    plan = make_plan(catalog, only=("childs-pose",), prep=0)
+    plan = back_relief(catalog, only=("childs-pose",), prep=0)
     s = RoutineSession(plan, started=0.0)
     events = s.skip(12.0)
     assert kinds(events) == [EventKind.FINISHED]
@@ -242,7 +240,7 @@ def test_back_clears_an_adjustment(session: RoutineSession) -> None:
 @pytest.fixture
 def hold_session(catalog: Catalog) -> RoutineSession:
     """Child's pose alone: one 30 s hold from 0."""
-    s = RoutineSession(make_plan(catalog, only=("childs-pose",), prep=0), started=0.0)
+    s = RoutineSession(back_relief(catalog, only=("childs-pose",), prep=0), started=0.0)
     s.begin()
     return s
 
@@ -284,7 +282,7 @@ def test_adjust_leaves_at_least_one_second_after_a_fraction(hold_session: Routin
 
 
 def test_adjust_is_ignored_on_breathing_phases(catalog: Catalog) -> None:
-    s = RoutineSession(make_plan(catalog, only=("cat-cow",), prep=0), started=0.0)
+    s = RoutineSession(back_relief(catalog, only=("cat-cow",), prep=0), started=0.0)
     assert s.step.kind is StepKind.PHASE
     assert s.adjust(+ADJUST_SECONDS, 1.0) == []
     assert s.adjust(-ADJUST_SECONDS, 1.0) == []
@@ -378,7 +376,7 @@ def test_last_seconds_once_per_long_hold(session: RoutineSession, plan: Plan) ->
 
 @pytest.mark.parametrize(("hold", "announced"), [(19, False), (20, True), (21, True)])
 def test_last_seconds_only_for_holds_of_at_least_twenty(catalog: Catalog, hold: int, announced: bool) -> None:
-    s = RoutineSession(make_plan(catalog, only=("childs-pose",), prep=0, hold=hold), started=0.0)
+    s = RoutineSession(back_relief(catalog, only=("childs-pose",), prep=0, hold=hold), started=0.0)
     found = last_seconds_events(s, hold + 1)
     assert found == ([(0, hold - 10.0)] if announced else [])
 
