@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import CatalogError, os_problem
 from .loader import CatalogFile, read_catalog
 from .model import Catalog
 from .paths import builtin_catalog_path
@@ -21,7 +22,7 @@ def load_catalog(*, catalog_path: Path | None, user_catalog: Path | None, cache_
     base_path = catalog_path or builtin_catalog_path()
     base = _read_base(base_path, cache_dir)
     overlay: CatalogFile | None = None
-    if user_catalog is not None and user_catalog.exists():
+    if user_catalog is not None and _present(user_catalog):
         overlay = read_catalog(user_catalog, known={s.id: s for s in base.stretches})
     warning = (overlay and overlay.warning) or base.warning
     if warning is None:
@@ -33,6 +34,17 @@ def load_catalog(*, catalog_path: Path | None, user_catalog: Path | None, cache_
     stretches = {s.id: s for s in base.stretches} | {s.id: s for s in overlay.stretches}
     routines = {r.id: r for r in base.routines} | {r.id: r for r in overlay.routines}
     return Catalog(warning=warning, stretches=tuple(stretches.values()), routines=tuple(routines.values()))
+
+
+def _present(path: Path) -> bool:
+    """Whether the user has a catalog file; any other trouble looking for it is said, not ignored."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise CatalogError([f"{path}: {os_problem(exc)}; cannot read your catalog"]) from None
+    return True
 
 
 def _read_base(path: Path, cache_dir: Path | None) -> CatalogFile:

@@ -6,6 +6,7 @@ need them, so ``--help`` and completion stay fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -201,7 +202,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a 
 def list_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """List the stretches and routines in the catalog."""
     from . import render
-    from .output import console, print_json
+    from .output import console, print_json, write_plain
     from .plan import plan_routine
 
     catalog = _catalog(ctx)
@@ -221,7 +222,7 @@ def list_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         header, lines = render.stretch_columns(catalog, out.width)
         out.print(f"{len(catalog.stretches)} stretches", style="bold")
         out.print(header, style="bold", markup=False, soft_wrap=True)
-        out.file.write("\n".join(lines) + "\n")  # plain text: Rich would only measure it again
+        write_plain("\n".join(lines) + "\n")  # plain text: Rich would only measure it again
     if catalog.routines:
         out.print(render.routine_table(catalog, totals))
     out.print("Details: [bold]stretchcoach show ID[/]   Start: [bold]stretchcoach routine[/]")
@@ -264,7 +265,7 @@ def validate(
     """
     from .errors import CatalogError
     from .loader import read_catalog
-    from .output import error_console
+    from .output import error_console, write_plain
     from .paths import builtin_catalog_path
 
     base = read_catalog(_settings(ctx).catalog_path or builtin_catalog_path())
@@ -280,8 +281,8 @@ def validate(
                 err.print(problem, markup=False)
             continue
         stretches, routines = len(result.stretches), len(result.routines)
-        typer.echo(
-            f"ok: {path}: {_count(stretches, 'stretch', 'stretches')}, {_count(routines, 'routine', 'routines')}"
+        write_plain(
+            f"ok: {path}: {_count(stretches, 'stretch', 'stretches')}, {_count(routines, 'routine', 'routines')}\n"
         )
     if failed:
         raise StretchcoachError(f"{failed} of {_count(len(files), 'catalog file', 'catalog files')} failed validation")
@@ -340,8 +341,6 @@ def _id_list(value: str | None) -> tuple[str, ...]:
 
 def _plain_output(plain: bool) -> bool:
     """Plain lines instead of the live view: asked for, or no real terminal to draw on."""
-    import sys
-
     term = os.environ.get("TERM", "")
     return plain or bool(os.environ.get("ACCESSIBLE")) or term == "dumb" or not sys.stdout.isatty()
 
@@ -502,19 +501,42 @@ def history(
     if as_json:
         print_json(data.to_json())
     elif as_csv:
-        import sys
+        from .output import write_plain
 
-        sys.stdout.write(report.sessions_csv(data.sessions))
+        write_plain(report.sessions_csv(data.sessions))
     else:
         console().print(report.history_view(data, now=now))
 
 
 def main() -> None:
     import io
-    import sys
 
-    for stream in (sys.stdout, sys.stderr):
-        # Under LANG=C a "·" or "—" must not crash a command: show a "?" instead.
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:  # started with it closed (`>&-`, `<&-`): read nothing, write nowhere
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115  (lives as long as we do)
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        # Under LANG=C a "·" or "—" must not crash a command, nor an "é" typed at a prompt: a "?" instead.
         if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="replace")
-    app()
+    try:
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # here, not at exit, where a full disk could only be reported as a traceback
+    except OSError as exc:
+        _cannot_write(exc)
+
+
+def _cannot_write(exc: OSError) -> None:
+    """The output could not be written (a full disk, a closed pipe): one line, exit 1, no traceback."""
+    import errno
+
+    from .errors import os_problem
+
+    with contextlib.suppress(OSError):  # nothing more may fail on the way out
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if exc.errno != errno.EPIPE:  # a reader that stopped reading (`| head`) needs no message
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"stretchcoach: cannot write the output: {os_problem(exc)}\n")
+            sys.stderr.flush()
+    sys.exit(ExitCode.RUNTIME)

@@ -249,7 +249,7 @@ def ask_pain(ask: Callable[[str], str | None], *, after: bool = False) -> int | 
             raise
         if not answer:
             return None
-        if answer.isdigit() and rule.PAIN_MIN <= int(answer) <= rule.PAIN_MAX:
+        if answer.isascii() and answer.isdigit() and rule.PAIN_MIN <= int(answer) <= rule.PAIN_MAX:  # not "²"
             return int(answer)
         console().print("Please type a whole number from 0 (no pain) to 10 (worst), or press Enter to skip.")
 

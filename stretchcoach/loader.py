@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
+import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,9 @@ from pathlib import Path
 import yaml
 
 from .errors import CatalogError
+from .errors import os_problem as _os_problem
 from .model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch, Timing
+from .safe_text import describe, first_unsafe
 from .yamlnodes import compose
 
 FORMAT_VERSION = 1
@@ -49,23 +53,31 @@ def read_catalog(path: Path, *, known: Mapping[str, Stretch] | None = None) -> C
     """Load ``path``; routines may name stretches from ``known`` too."""
     source = str(path)
     try:
-        if path.is_dir():
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise CatalogError([f"{source}: no such file"]) from None
+    except OSError as exc:
+        raise CatalogError([f"{source}: {_os_problem(exc)}; cannot read the catalog"]) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
             raise CatalogError([f"{source}: is a directory, not a catalog file"])
-        size = path.stat().st_size
+        if not stat.S_ISREG(mode):  # a FIFO, a device, a socket: nothing a catalog is
+            raise CatalogError([f"{source}: not a regular file; a catalog is a file of text"])
+        size = os.fstat(fd).st_size
         if size > MAX_FILE_BYTES:
             raise CatalogError(
                 [f"{source}: file is {size / 2**20:.1f} MiB; a catalog may be at most {MAX_FILE_BYTES // 2**20} MiB"]
             )
-        with path.open("rb") as file:  # bounded: /dev/zero or a pipe has no size to check
+        with os.fdopen(fd, "rb", closefd=False) as file:  # bounded: the file may grow while read
             data = file.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise CatalogError([f"{source}: more than {MAX_FILE_BYTES // 2**20} MiB; a catalog may be at most that"])
-    except FileNotFoundError:
-        raise CatalogError([f"{source}: no such file"]) from None
-    except PermissionError:
-        raise CatalogError([f"{source}: permission denied; cannot read the catalog"]) from None
     except OSError as exc:
-        raise CatalogError([f"{source}: cannot read: {exc.strerror or exc}"]) from None
+        raise CatalogError([f"{source}: {_os_problem(exc)}; cannot read the catalog"]) from None
+    finally:
+        os.close(fd)
     return parse_catalog(data, source=source, known=known)
 
 
@@ -164,7 +176,8 @@ def _shown(text: str) -> str:
     return text if text.isprintable() else repr(text)[1:-1]
 
 
-def _describe(node: yaml.Node) -> str:
+def _describe(node: yaml.Node, *, quote: bool = True) -> str:
+    """What ``node`` is, for a message: "a list", "text ('abc')" (``quote=False``: "text")."""
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
@@ -174,7 +187,7 @@ def _describe(node: yaml.Node) -> str:
     kind = {"str": "text", "int": "a number", "float": "a number", "bool": "a yes/no value", "null": "nothing"}.get(
         kind, f"a {kind}"
     )
-    return f"{kind} ({value!r})" if node.value else kind
+    return f"{kind} ({value!r})" if node.value and quote else kind
 
 
 class _Reader:
@@ -195,7 +208,9 @@ class _Reader:
         self, node: yaml.Node, path: str, required: tuple[str, ...], optional: tuple[str, ...]
     ) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
-            self.fail(node, path, f"expected a mapping of {', '.join(required + optional)}, got {_describe(node)}")
+            # A file that is not a catalog at all (--catalog /etc/shadow) is not quoted back.
+            got = _describe(node, quote=bool(path))
+            self.fail(node, path, f"expected a mapping of {', '.join(required + optional)}, got {got}")
             return None
         allowed = required + optional
         found: dict[str, yaml.Node] = {}
@@ -232,6 +247,10 @@ class _Reader:
     def text(self, node: yaml.Node, path: str) -> str | None:
         if not isinstance(node, yaml.ScalarNode) or node.tag != _STR:
             self.fail(node, path, f"expected text, got {_describe(node)}")
+            return None
+        unsafe = first_unsafe(node.value)
+        if unsafe is not None:  # it would reach the terminal: see safe_text
+            self.fail(node, path, f"contains {describe(unsafe)}, a control, bidirectional or invisible character")
             return None
         value = " ".join(node.value.split())
         if not value:
@@ -306,6 +325,11 @@ class _Reader:
     # -- the catalog ------------------------------------------------------------
 
     def catalog(self, root: yaml.Node, known: dict[str, Stretch]) -> CatalogFile | None:
+        top = ("version", "warning", "stretches", "routines")
+        if isinstance(root, yaml.MappingNode) and not any(key.value in top for key, _ in root.value):
+            # Some other file (--catalog /etc/shadow): say so, without quoting a word of it back.
+            self.fail(root, "", f"not a stretchcoach catalog; a catalog starts with `version: {FORMAT_VERSION}`")
+            return None
         fields = self.mapping(root, "", ("version",), ("warning", "stretches", "routines"))
         if fields is None:
             return None

@@ -1,24 +1,42 @@
-"""The only place that creates Rich consoles.
+"""The only place that creates Rich consoles, and where text is made safe to write.
 
 Consoles are built per call so they follow the current environment
-(``NO_COLOR``, ``TERM``, ``COLUMNS``) and the current ``sys.stdout``.
+(``NO_COLOR``, ``TERM``, ``COLUMNS``) and the current ``sys.stdout``. They
+draw every text segment through :func:`~stretchcoach.safe_text.visible`, so
+no text from a catalog, a history file or an argument reaches the terminal as
+a control sequence (see ``safe_text`` for the policy).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
+
+from .safe_text import UNSAFE, json_text, visible
+
+
+class SafeConsole(Console):
+    """A Rich console whose text cannot drive the terminal; Rich's own control codes pass."""
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control or not UNSAFE.search(segment.text):
+                yield segment
+            else:
+                yield Segment(visible(segment.text), segment.style)
 
 
 def console() -> Console:
-    return Console(highlight=False)
+    return SafeConsole(highlight=False)
 
 
 def error_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_error(message: str) -> None:
@@ -30,4 +48,9 @@ def print_error(message: str) -> None:
 
 def print_json(data: Any) -> None:
     """Machine-readable output: plain JSON on stdout, no colour, no wrapping."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+
+
+def write_plain(text: str) -> None:
+    """Plain text straight to stdout (large listings, CSV), made safe like everything else."""
+    sys.stdout.write(visible(text))

@@ -217,6 +217,12 @@ def dev_zero(folder: Path) -> Path:
     return Path("/dev/zero")
 
 
+def fifo(folder: Path) -> Path:
+    path = folder / "catalog.yaml"
+    os.mkfifo(path)  # no writer: a reader that opens it plainly waits for ever
+    return path
+
+
 def unreadable(folder: Path) -> Path:
     path = write(folder / "secret.yaml", "version: 1\n")
     path.chmod(0)
@@ -252,7 +258,8 @@ HOSTILE = {
     "python-new-field": Hostile(python_tag("object/new", in_field=True), r"warning: expected text"),
     "empty": Hostile(empty_file, r"the file is empty"),
     "directory": Hostile(a_directory, r"is a directory"),
-    "dev-zero": Hostile(dev_zero, r"more than 16 MiB"),
+    "dev-zero": Hostile(dev_zero, r"not a regular file"),
+    "fifo": Hostile(fifo, r"not a regular file"),
     "unreadable": Hostile(unreadable, r"permission denied", as_root=False),
 }
 

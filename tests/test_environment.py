@@ -1,0 +1,118 @@
+"""Odd environments end in one line and an exit code, never a traceback.
+
+Standard streams closed or full, an ASCII-only terminal, a catalog that is a FIFO,
+a home path too long for the file system, a digit that is not 0-9 at a prompt.
+These run the real command in a subprocess (or a pseudo-terminal) where the
+environment itself is what is under test.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stretchcoach.cli import app
+
+from fakes import Answers, fake_runtime
+
+CLI = [sys.executable, "-m", "stretchcoach"]
+ONE_SECOND = ["routine", "--yes", "--no-checkin", "--hold", "1", "--prep", "0", "--only", "childs-pose"]
+HANG_GUARD = 20  # seconds; a hang guard, not a speed claim
+
+
+def run(
+    args: list[str], home: Path, *, before: Callable[[], None] | None = None, **popen: object
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "STRETCHCOACH_DEBUG"} | {"STRETCHCOACH_HOME": str(home)}
+    kwargs = {"stdin": subprocess.DEVNULL, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE} | popen
+    return subprocess.run(
+        [*CLI, *args], env=env, text=True, timeout=HANG_GUARD, preexec_fn=before, check=False, **kwargs
+    )  # type: ignore[call-overload]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["list"], ["show", "cat-cow"], ["routine", "--plan"], ["list", "--json"]])
+def test_a_full_disk_under_stdout_is_one_line(args: list[str], isolated_home: Path) -> None:
+    with open("/dev/full", "w") as full:
+        ran = run(args, isolated_home, stdout=full)
+    assert ran.returncode == 1
+    assert ran.stderr == "stretchcoach: cannot write the output: no space left on the disk\n"
+
+
+def test_a_closed_stdout_is_not_an_error(isolated_home: Path) -> None:
+    ran = run(["list"], isolated_home, stdout=None, before=lambda: os.close(1))
+    assert (ran.returncode, ran.stderr) == (0, "")
+
+
+def test_a_closed_stdin_runs_the_routine_without_asking(isolated_home: Path) -> None:
+    ran = run(ONE_SECOND, isolated_home, stdin=None, before=lambda: os.close(0))
+    assert ran.returncode == 0, ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert "Routine complete." in ran.stdout
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(isolated_home: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "STRETCHCOACH_DEBUG"} | {"STRETCHCOACH_HOME": str(isolated_home)}
+    listing = subprocess.Popen([*CLI, "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert listing.stdout is not None
+    listing.stdout.close()  # like `| head -0`
+    _, err = listing.communicate(timeout=HANG_GUARD)
+    assert listing.returncode in (0, 1)
+    assert err == b""
+
+
+def test_a_home_path_too_long_for_the_file_system_is_one_line(tmp_path: Path) -> None:
+    home = tmp_path / ("h" * 5000)
+    for args in (["list"], ["show", "cat-cow"], ["routine", "--plan"]):
+        ran = run(args, home)
+        assert ran.returncode == 2, ran.stderr
+        (line,) = ran.stderr.splitlines()
+        assert line.startswith("stretchcoach: ")
+        assert line.endswith("/config/catalog.yaml: the path is too long; cannot read your catalog")
+
+
+def test_a_fifo_as_the_users_catalog_is_refused_without_waiting(isolated_home: Path) -> None:
+    user_catalog = isolated_home / "config" / "catalog.yaml"
+    user_catalog.parent.mkdir(parents=True)
+    os.mkfifo(user_catalog)
+    for args in (["list"], ["validate", str(user_catalog)], ["routine", "--plan"]):
+        ran = run(args, isolated_home)  # the hang guard fails the test if anything waits on the FIFO
+        assert ran.returncode == 2, ran.stderr
+        assert f"{user_catalog}: not a regular file; a catalog is a file of text" in ran.stderr
+    history = run(["history"], isolated_home)  # the history does not need the catalog
+    assert history.returncode == 0, history.stderr
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "３"])
+def test_a_digit_that_is_not_0_to_9_is_asked_again(typed: str) -> None:
+    answers = Answers(typed, "3", "", "")
+    runtime = fake_runtime(answers=answers, interactive=True)
+    result = CliRunner().invoke(app, ["routine", "--only", "childs-pose"], obj=runtime)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert answers.prompts[:2] == ["Back pain right now, 0–10 (Enter to skip): "] * 2
+    assert "Please type a whole number from 0 (no pain) to 10 (worst)" in result.stdout
+
+
+def test_an_ascii_terminal_takes_a_non_ascii_answer_without_a_traceback(isolated_home: Path) -> None:
+    ptyutil = pytest.importorskip("ptyutil", reason="needs pexpect for a real terminal")
+    env = ptyutil.pty_env(isolated_home, PYTHONIOENCODING="ascii", LANG="C", LC_ALL="C")
+    child = ptyutil.spawn(ptyutil.routine_argv("--hold", "1", "--prep", "0", "--only", "childs-pose"), env=env)
+    try:
+        child.expect_exact("Back pain right now")
+        child.sendline("é")
+        child.expect_exact("Please type a whole number")
+        child.sendline("3")
+        child.expect_exact("Press Enter to begin")
+        child.sendline("q")
+        assert ptyutil.finish(child) == 1
+    finally:
+        if child.isalive():
+            child.close(force=True)
+    assert "Traceback" not in ptyutil.transcript(child)
