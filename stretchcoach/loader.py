@@ -9,7 +9,6 @@ came from. Validation walks the nodes and collects every problem as
 from __future__ import annotations
 
 import contextlib
-import difflib
 import gc
 import os
 import re
@@ -24,6 +23,7 @@ from .errors import CatalogError
 from .errors import os_problem as _os_problem
 from .model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch, Timing
 from .safe_text import describe, first_unsafe
+from .suggest import closest
 from .yamlnodes import compose
 
 FORMAT_VERSION = 1
@@ -228,8 +228,8 @@ class _Reader:
                 self.fail(key_node, here, "duplicate key; each field may appear once")
                 continue
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(allowed)}"
+                close = closest(key, allowed)
+                hint = f"did you mean '{close}'?" if close else f"expected one of: {', '.join(allowed)}"
                 self.fail(key_node, here, f"unknown field '{shown}'; {hint}")
                 continue
             found[key] = value_node
@@ -539,7 +539,7 @@ class _Reader:
         sid = self.text(node, path)
         if sid is None or sid in known:
             return sid
-        close = difflib.get_close_matches(sid, list(known), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        close = closest(sid, known)
+        hint = f"; did you mean '{close}'?" if close else ""
         self.fail(node, path, f"no stretch '{_shown(sid)}' in the catalog{hint}")
         return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -11,6 +10,7 @@ from typing import Any
 
 from .errors import StretchcoachError
 from .model import Breath, Catalog, Cycle, Hold, Routine, Side, Stretch, human_seconds
+from .suggest import closest
 
 # --minutes scales holds and repetitions only within these bounds: shorter holds
 # stop being a stretch, longer ones stop being comfortable. Breathing phases
@@ -152,8 +152,8 @@ def _select(catalog: Catalog, routine: Routine, options: PlanOptions) -> list[_I
     for flag, wanted in (("--only", options.only), ("--skip", options.skip)):
         for sid in wanted:
             if sid not in ids:
-                close = difflib.get_close_matches(sid, ids, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"it has: {', '.join(dict.fromkeys(ids))}"
+                close = closest(sid, ids)
+                hint = f"did you mean '{close}'?" if close else f"it has: {', '.join(dict.fromkeys(ids))}"
                 raise StretchcoachError(f"{flag}: routine '{routine.id}' has no stretch '{sid}'; {hint}")
     items: list[_Item] = []
     for entry in routine.items:
