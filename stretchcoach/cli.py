@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -518,6 +519,8 @@ def main() -> None:
         # Under LANG=C a "·" or "—" must not crash a command, nor an "é" typed at a prompt: a "?" instead.
         if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="replace")
+    if hasattr(signal, "SIGQUIT"):  # Ctrl-\ at a prompt: an interruption like Ctrl-C, not a core dump
+        signal.signal(signal.SIGQUIT, signal.default_int_handler)
     try:
         try:
             app()

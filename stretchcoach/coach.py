@@ -8,6 +8,7 @@ a fake clock and scripted keys and answers.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,8 +20,9 @@ from rich.text import Text
 
 from . import render, report, rule, screen
 from .cues import Cues, find_speech_command, parse_hook
+from .localtime import local, zone_note
 from .model import human_seconds
-from .output import console
+from .output import console, print_error
 from .paths import Paths
 from .plan import Plan
 from .runtime import Runtime
@@ -30,7 +32,7 @@ from .timer import LiveDisplay, PlainDisplay, run_routine
 if TYPE_CHECKING:
     import sqlite3
 
-    from .history import Recorder
+    from .saving import Saver
 
 PAIN_PROMPT = "Back pain right now, 0–10 (Enter to skip): "
 _NO_PAIN_AFTER = (Outcome.INTERRUPTED, Outcome.TERMINATED, Outcome.HANGUP)
@@ -50,12 +52,11 @@ class CoachOptions:
 
 
 def coach(plan: Plan, *, warning: str, options: CoachOptions, paths: Paths, runtime: Runtime) -> Outcome:
-    import sqlite3
-
     out = console()
     hook = parse_hook(options.on_step) if options.on_step else None
     interactive = runtime.interactive
     db = open_history(paths, reset=options.reset_history, runtime=runtime)
+    cues: Cues | None = None
     try:
         first_run = _first_run_safety(paths, warning, plain=options.plain)  # it has the warning: not twice
         _intro(plan, warning, plain=options.plain, with_warning=not first_run)
@@ -70,30 +71,28 @@ def coach(plan: Plan, *, warning: str, options: CoachOptions, paths: Paths, runt
             out.print("Cancelled.")
             return Outcome.QUIT
 
-        from .history import Recorder, guarded
-
-        with guarded(paths.history_db):
-            recorder = Recorder.start(db, plan, started_at=runtime.now(), pain_before=pain_before)
         cues = Cues(bell_out=runtime.bell_out if options.bell else None, speech=speech, hook=hook)
-        session = _run(plan, options=options, runtime=runtime, cues=cues, recorder=recorder)
+        saver = _start_saving(db, plan, paths, runtime, cues, pain_before=pain_before)
+        session = _run(plan, options=options, runtime=runtime, cues=cues, saver=saver)
         outcome = session.outcome or Outcome.QUIT
-        with contextlib.suppress(sqlite3.Error):  # already said during the run if saving failed
-            recorder.finish(session, ended_at=runtime.now())
+        saver.recorder.finish(session, ended_at=runtime.now())  # one try now; the last wait is below
         try:
             pain_after = options.pain_after
             if pain_after is None and options.checkin and interactive and outcome not in _NO_PAIN_AFTER:
                 pain_after = ask_pain(runtime.ask, after=True)
             if pain_after is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    recorder.pain_after(pain_after)
+                saver.recorder.pain_after(pain_after)
             verdict = rule.after_routine(pain_before, pain_after, hurt=outcome is Outcome.HURT)
             _summary(session, warning, verdict, pain_before, pain_after, plain=options.plain)
             cues.flush(runtime.sleep, runtime.clock)
-        except OSError:  # the terminal is gone (SIGHUP): the history already has it all
+        except OSError:  # the terminal is gone (SIGHUP): the history has it all, or says below
             pass
+        _finish_saving(saver, runtime, signalled=outcome in _NO_PAIN_AFTER)
         return outcome
     finally:
         db.close()
+        if cues is not None:  # after the summary: the last words and hooks get a moment, then are ended
+            cues.close(runtime.clock, runtime.sleep)
 
 
 def _summary(
@@ -125,21 +124,44 @@ def _summary(
         out.print(report.verdict_panel(verdict))
 
 
-def _run(plan: Plan, *, options: CoachOptions, runtime: Runtime, cues: Cues, recorder: Recorder) -> RoutineSession:
-    import sqlite3
+def _start_saving(
+    db: sqlite3.Connection, plan: Plan, paths: Paths, runtime: Runtime, cues: Cues, *, pain_before: int | None
+) -> Saver:
+    """Save the session row before the first step. Anything but a busy database stops here, with
+    nothing done yet to lose; a busy one is waited for a little, then the routine starts behind."""
+    from .history import Recorder, is_busy
+    from .history_errors import from_sqlite
+    from .saving import Saver
 
-    recording = True
+    recorder = Recorder.start(db, plan, started_at=runtime.now(), pain_before=pain_before)
+    if recorder.failure is not None and not is_busy(recorder.failure):
+        raise from_sqlite(paths.history_db, recorder.failure)
+    saver = Saver(recorder, path=paths.history_db, clock=runtime.clock, notes=cues.notes)
+    saver.wait_to_start(runtime.sleep)
+    return saver
 
-    def observe(session: RoutineSession) -> None:
-        nonlocal recording
-        if recording:
-            try:
-                recorder.observe(session)
-            except sqlite3.Error as exc:  # keep coaching; say once that history stopped
-                recording = False
-                cues.notes.append(f"History: cannot save ({exc}); the routine goes on.")
 
-    with runtime.open_terminal(keys=not options.plain, restore_cursor=not options.plain) as inputs:
+def _finish_saving(saver: Saver, runtime: Runtime, *, signalled: bool) -> None:
+    """The last save waits a little (less after a signal); if it still fails, one line says so."""
+    from .saving import FINAL_WAIT_SECONDS, SIGNAL_WAIT_SECONDS
+
+    try:
+        saved = saver.wait_at_end(runtime.sleep, seconds=SIGNAL_WAIT_SECONDS if signalled else FINAL_WAIT_SECONDS)
+    except KeyboardInterrupt:  # Ctrl-C again while waiting: stop waiting, but still say it
+        print_error(saver.what_was_lost())
+        raise
+    if not saved:
+        with contextlib.suppress(OSError):
+            print_error(saver.what_was_lost())
+
+
+def _run(plan: Plan, *, options: CoachOptions, runtime: Runtime, cues: Cues, saver: Saver) -> RoutineSession:
+    with runtime.open_terminal(keys=not options.plain, restore_cursor=not options.plain) as terminal:
+        inputs = saver.watching(terminal)
+
+        def observe(session: RoutineSession) -> None:  # saved before it is announced: see saving.py
+            saver.observe(session, inputs)
+
         if options.plain:
             display = PlainDisplay(sys.stdout)
             session = run_routine(
@@ -156,36 +178,43 @@ def _run(plan: Plan, *, options: CoachOptions, runtime: Runtime, cues: Cues, rec
                 session = run_routine(
                     plan, clock=runtime.clock, inputs=inputs, display=live, cues=cues, observe=observe
                 )
-        cues.close()
     return session
 
 
 def open_history(paths: Paths, *, reset: bool, runtime: Runtime) -> sqlite3.Connection:
-    """Open the history; a damaged one is moved aside only if the user says so."""
-    from .history import HistoryError, check_integrity, connect, move_aside
+    """Open the history. Only a damaged one may be moved aside, and only if the user says so:
+    with ``reset`` (after a check of every page), or answering yes on a terminal."""
+    from .history_errors import HistoryError
+    from .history_file import check_integrity, move_aside, open_for_writing, still_damaged
 
+    note = zone_note()
+    if note:
+        print_error(note)
+    path = paths.history_db
     try:
-        db = connect(paths.history_db)
+        db = open_for_writing(path)
         if reset:
             try:
-                check_integrity(db, paths.history_db)
+                check_integrity(db, path)
             except HistoryError:
                 db.close()
                 raise
         return db
     except HistoryError as exc:
+        if not exc.damaged:
+            raise
         if not reset:
             if not runtime.interactive:
                 raise
-            console().print(
-                f"The history database {exc.path} cannot be used ({exc.problem}).", markup=False, soft_wrap=True
-            )
+            console().print(f"The history database {path} is damaged ({exc.detail}).", markup=False, soft_wrap=True)
             answer = runtime.ask("Move it aside to a timestamped name and start a new history? [y/N] ")
             if (answer or "").strip().lower() not in ("y", "yes"):
                 raise
-        moved = move_aside(paths.history_db, now=runtime.now().astimezone())
+        if not still_damaged(path):  # only real damage is ever moved: look again, with locks and the -wal
+            raise
+        moved = move_aside(path, now=local(runtime.now()))
         console().print(f"Moved the old history to {moved}; starting a new one.", markup=False, soft_wrap=True)
-        return connect(paths.history_db)
+        return open_for_writing(path)
 
 
 def _first_run_safety(paths: Paths, warning: str, *, plain: bool) -> bool:
@@ -199,12 +228,13 @@ def _first_run_safety(paths: Paths, warning: str, *, plain: bool) -> bool:
     else:
         console().print(render.safety_view(warning))
     with contextlib.suppress(OSError):  # if it cannot be marked, it is shown again: better than never
-        marker.touch()
+        os.close(os.open(marker, os.O_CREAT | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600))  # owner-only
     return True
 
 
 def _persistence_check(db: sqlite3.Connection, paths: Paths, runtime: Runtime) -> None:
-    from .history import checkins, guarded
+    from .history import checkins
+    from .history_errors import guarded
 
     now = runtime.now()
     with guarded(paths.history_db):

@@ -1,15 +1,18 @@
 """Session history: SQLite in WAL mode, written step by step while a routine runs.
 
 Every write is its own committed transaction, so a routine ended by Ctrl-C,
-SIGTERM or ``kill -9`` keeps everything up to its last finished step. Schema
-changes are an append-only list of migrations, each recorded once applied.
-A damaged database is never deleted or overwritten: it can only be moved aside.
+SIGTERM or ``kill -9`` keeps everything up to its last saved step. Schema
+changes are an append-only list of migrations, each recorded once applied; the
+file is marked as stretchcoach's (``PRAGMA application_id``) and carries the
+number of migrations it has seen (``PRAGMA user_version``).
+
+Opening the file, and everything that can be wrong with it, is in
+:mod:`stretchcoach.history_file`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,24 +20,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .errors import ExitCode, StretchcoachError
+from .localtime import local
 from .plan import Plan
 from .session import RoutineSession
 
-BUSY_TIMEOUT_MS = 10_000  # two routines at once wait for each other's writes
-
-
-class HistoryError(StretchcoachError):
-    """The history database cannot be used; ``path`` is left exactly as it was."""
-
-    def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(
-            f"history database {path} cannot be used ({problem}); it was left untouched. "
-            "Run `stretchcoach routine --reset-history` to move it aside and start a new history.",
-            exit_code=ExitCode.USAGE,
-        )
-        self.path = path
-        self.problem = problem
+APPLICATION_ID = 0x53744368  # "StCh": PRAGMA application_id of every stretchcoach history
 
 
 # -- migrations: append only; never edit one that has shipped -------------------------
@@ -74,32 +64,53 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+def m002_application_id(db: sqlite3.Connection) -> None:
+    """Mark the file as stretchcoach's: histories made before this have no application id."""
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_application_id]
+
+
+def applied_migrations(db: sqlite3.Connection) -> list[str]:
+    """Names of the migrations this database has seen, oldest first ([] if it has none)."""
+    if db.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'migrations'").fetchone() is None:
+        return []
+    return [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY rowid")]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
-    """Apply the migrations this database has not seen; return their names."""
+    """Apply the migrations this database has not seen; return their names.
+
+    All in one transaction; ``user_version`` ends up as the number of migrations applied.
+    """
     applied: list[str] = []
-    with _transaction(db):
+    with transaction(db):
         db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        done = {row[0] for row in db.execute("SELECT name FROM migrations")}
+        done = set(applied_migrations(db))
         for migration in MIGRATIONS:
             if migration.__name__ not in done:
                 migration(db)
                 db.execute("INSERT INTO migrations VALUES (?, ?)", (migration.__name__, _iso(datetime.now(UTC))))
                 applied.append(migration.__name__)
+        if applied:
+            (count,) = db.execute("SELECT count(*) FROM migrations").fetchone()
+            db.execute(f"PRAGMA user_version = {int(count)}")
     return applied
 
 
 @contextlib.contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed whole, or rolled back whole (a failed COMMIT too)."""
     db.execute("BEGIN IMMEDIATE")  # take the write lock first: concurrent starts stay consistent
     try:
         yield
+        db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
 
 
 def _iso(moment: datetime) -> str:
@@ -110,139 +121,160 @@ def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-# -- opening -------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def guarded(path: Path) -> Iterator[None]:
-    """Turn damage found while reading or writing (a bad page, say) into a HistoryError.
-
-    Opening checks the header and schema only: a full check reads the whole file,
-    which a long history cannot afford on every start.
-    """
-    try:
-        yield
-    except sqlite3.DatabaseError as exc:
-        raise HistoryError(path, str(exc)) from None
-
-
-def check_integrity(db: sqlite3.Connection, path: Path) -> None:
-    """The full check (reads every page), for when the user asks to repair the history."""
-    with guarded(path):
-        problems = [row[0] for row in db.execute("PRAGMA quick_check")]
-    if problems != ["ok"]:
-        raise HistoryError(path, "; ".join(problems[:3]))
-
-
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed, owner-only) and migrate the database at ``path``."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not path.exists():
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    except (OSError, sqlite3.Error) as exc:
-        raise HistoryError(path, getattr(exc, "strerror", None) or str(exc)) from None
-    try:
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: committed data survives a killed process
-        db.execute("PRAGMA foreign_keys = ON")
-        migrate(db)
-        db.execute("SELECT count(*) FROM sessions").fetchone()
-    except sqlite3.Error as exc:
-        db.close()
-        raise HistoryError(path, str(exc)) from None
-    return db
+    """Open (creating if needed, owner-only) and migrate the history at ``path`` for writing."""
+    from .history_file import open_for_writing
+
+    return open_for_writing(path)
 
 
-def move_aside(path: Path, *, now: datetime) -> Path:
-    """Rename a damaged database (and its WAL files) to a timestamped name; return it."""
-    stamp = now.strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.damaged-{stamp}")
-    n = 1
-    while any(target.with_name(target.name + suffix).exists() for suffix in ("", "-wal", "-shm")):
-        n += 1
-        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
-    try:
-        os.replace(path, target)
-        for suffix in ("-wal", "-shm"):
-            extra = path.with_name(path.name + suffix)
-            if extra.exists():
-                os.replace(extra, target.with_name(target.name + suffix))
-    except OSError as exc:
-        problem = exc.strerror or str(exc)
-        raise StretchcoachError(f"cannot move {path} aside: {problem}", exit_code=ExitCode.RUNTIME) from None
-    return target
+# -- why a write failed, in a few words ------------------------------------------------
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Another connection holds the lock: a later try may well succeed."""
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """The file itself is broken: trying again cannot help, and writing more could harm it."""
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 # -- recording a routine ---------------------------------------------------------------
 
+Row = tuple[str, str, str, int, int | None]  # started_at, local_day, routine, planned_seconds, pain_before
+End = tuple[str | None, str, float, str | None]  # outcome, ended_at, active_seconds, note
+
 
 class Recorder:
-    """Writes one routine to the history as it happens."""
+    """Keeps what one routine has done, and saves it to the history whenever it can.
 
-    def __init__(self, db: sqlite3.Connection, session_id: int) -> None:
+    What is wanted is kept in memory; what is saved is marked so only after its
+    transaction commits. A save that cannot happen now (the database is busy, the
+    disk is full) loses nothing: the next :meth:`save` writes everything still
+    unsaved, the session row itself included. Writes never wait for a lock
+    (``busy_timeout`` 0): whoever drives the recorder decides how long to keep
+    trying (see :mod:`stretchcoach.saving`).
+    """
+
+    def __init__(self, db: sqlite3.Connection, plan: Plan, *, started_at: datetime, pain_before: int | None) -> None:
         self.db = db
-        self.session_id = session_id
-        self._saved: dict[int, tuple[str, float]] = {}
+        self.plan = plan
+        self.session_id: int | None = None
+        self.failure: sqlite3.Error | None = None  # why the last save failed; None once one succeeds
+        self.gave_up = False  # the database is damaged: no more writes to it
+        self._row: Row = (
+            _iso(started_at),
+            local(started_at).date().isoformat(),
+            plan.routine.id,
+            plan.total_seconds,
+            pain_before,
+        )
+        self._steps: dict[int, tuple[str, float]] = {}  # wanted, where not "planned, 0 s"
+        self._saved_steps: dict[int, tuple[str, float]] = {}
+        self._end: End | None = None
+        self._saved_end: End | None = None
+        self._pain_after: int | None = None
+        self._saved_pain_after: int | None = None
 
     @classmethod
     def start(cls, db: sqlite3.Connection, plan: Plan, *, started_at: datetime, pain_before: int | None) -> Recorder:
-        local_day = started_at.astimezone().date().isoformat()
-        with _transaction(db):
-            cursor = db.execute(
-                "INSERT INTO sessions (started_at, local_day, routine, planned_seconds, pain_before)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (_iso(started_at), local_day, plan.routine.id, plan.total_seconds, pain_before),
-            )
-            session_id = cursor.lastrowid
-            assert session_id is not None
-            db.executemany(
-                "INSERT INTO steps (session_id, idx, kind, stretch, side, rep, planned_seconds) VALUES (?,?,?,?,?,?,?)",
-                [
-                    (session_id, i, s.kind.value, s.stretch.id, s.side.value if s.side else None, s.rep, s.seconds)
-                    for i, s in enumerate(plan.steps)
-                ],
-            )
-        return cls(db, session_id)
+        """A recorder for a routine starting now, its session row saved if the database lets it."""
+        db.execute("PRAGMA busy_timeout = 0")  # never sleep in SQLite while the timer runs
+        recorder = cls(db, plan, started_at=started_at, pain_before=pain_before)
+        recorder.save()
+        return recorder
 
-    def observe(self, session: RoutineSession) -> None:
-        """Save every step whose status or time changed since the last call."""
-        changes = []
+    @property
+    def saved(self) -> bool:
+        """Everything wanted so far is committed."""
+        return self.session_id is not None and not self._unsaved_steps() and self._unsaved_rest() == (None, None)
+
+    def observe(self, session: RoutineSession) -> bool:
+        """Take every step's status and time; save what changed. True if all is saved."""
         for record in session.records:
             status = record.status.value if record.status else ("partial" if record.seconds >= 0.05 else "planned")
-            state = (status, round(record.seconds, 2))
-            if self._saved.get(record.index, ("planned", 0.0)) != state:
-                changes.append((state[0], state[1], self.session_id, record.index))
-                self._saved[record.index] = state
-        if changes:
-            with _transaction(self.db):
-                self.db.executemany(
-                    "UPDATE steps SET status = ?, seconds = ? WHERE session_id = ? AND idx = ?", changes
-                )
+            self._steps[record.index] = (status, round(record.seconds, 2))
+        return self.save()
 
-    def finish(self, session: RoutineSession, *, ended_at: datetime) -> None:
-        self.observe(session)
+    def finish(self, session: RoutineSession, *, ended_at: datetime) -> bool:
         note = None
         if session.hurt_step is not None:
             step = session.hurt_step
             note = f"this hurts: {step.stretch.id}" + (f" ({step.side.value} side)" if step.side else "")
-        with _transaction(self.db):
-            self.db.execute(
-                "UPDATE sessions SET outcome = ?, ended_at = ?, active_seconds = ?, note = ? WHERE id = ?",
-                (
-                    session.outcome.value if session.outcome else None,
-                    _iso(ended_at),
-                    round(session.active_seconds(), 2),
-                    note,
-                    self.session_id,
-                ),
-            )
+        self._end = (
+            session.outcome.value if session.outcome else None,
+            _iso(ended_at),
+            round(session.active_seconds(), 2),
+            note,
+        )
+        return self.observe(session)
 
-    def pain_after(self, pain: int) -> None:
-        with _transaction(self.db):
-            self.db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (pain, self.session_id))
+    def pain_after(self, pain: int) -> bool:
+        self._pain_after = pain
+        return self.save()
+
+    def save(self) -> bool:
+        """Write everything not yet saved, in one transaction. True if all is saved now."""
+        if self.gave_up:
+            return False
+        steps = self._unsaved_steps()
+        end, pain_after = self._unsaved_rest()
+        if self.session_id is not None and not steps and end is None and pain_after is None:
+            return True
+        try:
+            with transaction(self.db):
+                session_id = self.session_id if self.session_id is not None else self._insert_session()
+                self.db.executemany(
+                    "UPDATE steps SET status = ?, seconds = ? WHERE session_id = ? AND idx = ?",
+                    [(status, seconds, session_id, index) for index, (status, seconds) in steps.items()],
+                )
+                if end is not None:
+                    self.db.execute(
+                        "UPDATE sessions SET outcome = ?, ended_at = ?, active_seconds = ?, note = ? WHERE id = ?",
+                        (*end, session_id),
+                    )
+                if pain_after is not None:
+                    self.db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (pain_after, session_id))
+        except sqlite3.Error as exc:
+            self.failure = exc
+            self.gave_up = is_damage(exc)
+            return False
+        # Committed: only now does any of it count as saved.
+        self.session_id = session_id
+        self._saved_steps.update(steps)
+        if end is not None:
+            self._saved_end = end
+        if pain_after is not None:
+            self._saved_pain_after = pain_after
+        self.failure = None
+        return True
+
+    def _unsaved_steps(self) -> dict[int, tuple[str, float]]:
+        return {i: state for i, state in self._steps.items() if self._saved_steps.get(i, ("planned", 0.0)) != state}
+
+    def _unsaved_rest(self) -> tuple[End | None, int | None]:
+        end = self._end if self._end != self._saved_end else None
+        pain = self._pain_after if self._pain_after != self._saved_pain_after else None
+        return end, pain
+
+    def _insert_session(self) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO sessions (started_at, local_day, routine, planned_seconds, pain_before)"
+            " VALUES (?, ?, ?, ?, ?)",
+            self._row,
+        )
+        session_id = cursor.lastrowid
+        assert session_id is not None
+        self.db.executemany(
+            "INSERT INTO steps (session_id, idx, kind, stretch, side, rep, planned_seconds) VALUES (?,?,?,?,?,?,?)",
+            [
+                (session_id, i, s.kind.value, s.stretch.id, s.side.value if s.side else None, s.rep, s.seconds)
+                for i, s in enumerate(self.plan.steps)
+            ],
+        )
+        return session_id
 
 
 # -- reading it back --------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Read the history database into a :class:`HistoryReport`. A missing database is not created."""
+"""Read the history database into a :class:`HistoryReport`. A missing database is not created,
+and nothing is ever written: a read-only directory or a busy history is still read."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import history, rule
+from .history_errors import guarded
+from .history_file import open_for_reading
+from .localtime import local, zone_note
 from .report import HistoryReport
 
 if TYPE_CHECKING:
@@ -14,7 +18,13 @@ if TYPE_CHECKING:
 
 
 def build_report(path: Path, *, days: int, now: datetime, names: dict[str, str]) -> HistoryReport:
-    if not path.exists():
+    note = zone_note()
+    if note:
+        from .output import print_error
+
+        print_error(note)
+    db = open_for_reading(path)
+    if db is None:
         return HistoryReport(
             days=days,
             sessions=[],
@@ -25,9 +35,8 @@ def build_report(path: Path, *, days: int, now: datetime, names: dict[str, str])
             persistence=rule.persistence([], now=now),
             names=names,
         )
-    db = history.connect(path)
     try:
-        with history.guarded(path):
+        with guarded(path):
             return _read(db, days=days, now=now, names=names)
     finally:
         db.close()
@@ -35,7 +44,7 @@ def build_report(path: Path, *, days: int, now: datetime, names: dict[str, str])
 
 def _read(db: sqlite3.Connection, *, days: int, now: datetime, names: dict[str, str]) -> HistoryReport:
     since = now - timedelta(days=days)
-    current, longest = rule.streaks(history.completed_days(db), today=now.astimezone().date())
+    current, longest = rule.streaks(history.completed_days(db), today=local(now).date())
     window = now - timedelta(days=rule.WINDOW_DAYS)
     return HistoryReport(
         days=days,

@@ -10,6 +10,7 @@ a control sequence (see ``safe_text`` for the policy).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -32,11 +33,21 @@ class SafeConsole(Console):
 
 
 def console() -> Console:
-    return SafeConsole(highlight=False)
+    return SafeConsole(highlight=False, width=_terminal_width(sys.stdout))
 
 
 def error_console() -> Console:
-    return SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+    return SafeConsole(stderr=True, highlight=False, soft_wrap=True, width=_terminal_width(sys.stderr))
+
+
+def _terminal_width(stream: Any) -> int | None:
+    """On a terminal, its real width: COLUMNS=100000 must not draw megabytes. Elsewhere, Rich decides."""
+    try:
+        if stream.isatty():
+            return os.get_terminal_size(stream.fileno()).columns or None
+    except (AttributeError, ValueError, OSError):
+        pass
+    return None
 
 
 def print_error(message: str) -> None:

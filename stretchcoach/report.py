@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .history import SessionRow
+from .localtime import local
 from .model import human_seconds
 from .rule import Persistence, Verdict, after_routine
 
@@ -99,7 +100,7 @@ def history_view(report: HistoryReport, *, now: datetime) -> RenderableType:
             verdict = after_routine(row.pain_before, row.pain_after, hurt=False)
             pain_style = {Verdict.WORSENED: "bold red", Verdict.SLIGHTLY_WORSE: "yellow"}.get(verdict, "")
             table.add_row(
-                row.started_at.astimezone().strftime("%d %b %H:%M"),
+                local(row.started_at).strftime("%d %b %H:%M"),
                 row.routine,
                 str(row.done),
                 str(row.skipped),
@@ -127,7 +128,7 @@ def history_view(report: HistoryReport, *, now: datetime) -> RenderableType:
         parts.append(totals)
     for at, sid, side in report.one_sided[-10:]:
         name = report.names.get(sid, sid)
-        parts.append(Text(f"{at.astimezone():%d %b}: the {side} side of the {name.lower()} was skipped.", "yellow"))
+        parts.append(Text(f"{local(at):%d %b}: the {side} side of the {name.lower()} was skipped.", "yellow"))
     pains = [row.pain_before for row in report.sessions if row.pain_before is not None][-40:]
     if pains:
         parts.append(

@@ -19,11 +19,21 @@ from .plan import Plan, Step, StepKind
 
 ADJUST_SECONDS = 10
 SHORTEST_STEP = 1  # "-" never leaves a step shorter than what is already done, plus this
+DONE_SHARE = 0.5  # of the plan's stretching time, spent stretching, for a routine to count as completed
 
 
 class Outcome(StrEnum):
+    """How a routine ended; :attr:`exit_code` follows the README's table of exit codes.
+
+    Reaching the end is not enough to have *completed* a routine: at least half of
+    its stretching time (holds and breathing rounds, the plan's ``active_seconds``)
+    must have been spent stretching, skipped steps counting the seconds held before
+    the skip. A routine skipped through (a pasted block of "n", say) ends as
+    ``QUIT``: ended early, exit 1, and not a day of the streak.
+    """
+
     COMPLETED = "completed"
-    QUIT = "quit"
+    QUIT = "quit"  # q or Esc, cancelled at the prompt, or mostly skipped
     HURT = "hurt"  # the person pressed "this hurts"
     INTERRUPTED = "interrupted"  # Ctrl-C
     TERMINATED = "terminated"  # SIGTERM
@@ -183,7 +193,7 @@ class RoutineSession:
         self._announced_last = False
         if index >= len(self.plan.steps):
             self.index = len(self.plan.steps) - 1
-            return self.finish(Outcome.COMPLETED, start)  # it ended at the last deadline, not when noticed
+            return self.finish(self._end_outcome(), start)  # it ended at the last deadline, not when noticed
         return [Event(EventKind.STEP, index, self.step, previous)]
 
     # -- what the person asks for ------------------------------------------------------
@@ -267,6 +277,11 @@ class RoutineSession:
         return [Event(EventKind.FINISHED, self.index, detail=outcome.value)]
 
     # -- the summary -----------------------------------------------------------------
+
+    def _end_outcome(self) -> Outcome:
+        """Completed if enough of it was done; see :class:`Outcome`."""
+        enough = self.active_seconds() >= DONE_SHARE * self.plan.active_seconds - 1e-9
+        return Outcome.COMPLETED if enough else Outcome.QUIT
 
     def one_sided(self) -> list[tuple[str, Side]]:
         """(stretch name, side left out) for each sided stretch done on one side only."""

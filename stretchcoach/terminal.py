@@ -4,6 +4,12 @@
 handlers. Signals are turned into inputs (``"<interrupt>"``, ``"<suspend>"``,
 ...) by handlers that only record them and wake the ``select()`` through a
 pipe, so the routine loop handles keys and signals in one place.
+
+No key may freeze the routine, or end it with the terminal left in our modes:
+Ctrl-\\ (SIGQUIT, whose default is a core dump) is an interrupt like Ctrl-C,
+and output flow control (IXON, with which Ctrl-S stops all output until
+Ctrl-Q) is off while the routine runs, so Ctrl-S and Ctrl-Q are keys like any
+other.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ import select
 import signal
 import sys
 import termios
-import tty
 from collections import deque
 from types import FrameType
 from typing import Any, Protocol
@@ -25,6 +30,7 @@ SUSPEND, CONTINUE, RESIZE = "<suspend>", "<continue>", "<resize>"
 
 _SIGNALS: dict[int, str] = {
     signal.SIGINT: INTERRUPT,
+    signal.SIGQUIT: INTERRUPT,  # Ctrl-\ (or a pasted 0x1c byte): stop as Ctrl-C does, never dump core
     signal.SIGTERM: TERMINATE,
     signal.SIGHUP: HANGUP,
     signal.SIGTSTP: SUSPEND,
@@ -52,10 +58,21 @@ class InputSource(Protocol):
         """Keys and signal inputs that arrive within ``timeout`` seconds (maybe none)."""
 
     def suspend(self) -> None:
-        """Put the terminal back, stop the process (Ctrl-Z), and take it over again on ``fg``."""
+        """Put the terminal back, stop the job (Ctrl-Z), and take the terminal over again on ``fg``."""
 
     def reclaim(self) -> None:
         """Take the terminal over again after something else may have reset it."""
+
+
+def cbreak_mode(mode: list[Any]) -> list[Any]:
+    """``mode`` (as ``tcgetattr`` gives it) as the routine runs: keys one at a time, not echoed, and no
+    output flow control. Ctrl-C, Ctrl-Z and Ctrl-\\ still send their signals."""
+    changed = [*mode[:6], list(mode[6])]
+    changed[0] &= ~termios.IXON  # else Ctrl-S stops every write, and the timer with it, until Ctrl-Q
+    changed[3] &= ~(termios.ECHO | termios.ICANON)
+    changed[6][termios.VMIN] = 1
+    changed[6][termios.VTIME] = 0
+    return changed
 
 
 def parse_keys(text: str) -> list[str]:
@@ -126,7 +143,8 @@ class TerminalInput:
         with contextlib.suppress(termios.error, OSError):
             if self._saved_mode is None:
                 self._saved_mode = termios.tcgetattr(self.fd)
-            tty.setcbreak(self.fd, termios.TCSANOW)
+            termios.tcsetattr(self.fd, termios.TCSANOW, cbreak_mode(self._saved_mode))
+            termios.tcflow(self.fd, termios.TCOON)  # restart output a Ctrl-S typed before we started stopped
 
     def _leave_cbreak(self) -> None:
         if self.fd is not None and self._saved_mode is not None:
@@ -177,12 +195,26 @@ class TerminalInput:
     # -- Ctrl-Z ---------------------------------------------------------------------
 
     def suspend(self) -> None:
-        self._leave_cbreak()
-        previous = signal.signal(signal.SIGTSTP, signal.SIG_DFL)
-        try:
-            os.kill(os.getpid(), signal.SIGTSTP)  # stops here until `fg` sends SIGCONT
-        finally:
-            signal.signal(signal.SIGTSTP, previous)
+        """Put the terminal back, stop the whole job as Ctrl-Z does, and take the terminal over again on ``fg``.
+
+        The stop goes to the process group, not only to this process: started by a
+        script that does not ``exec`` it, the script is the job the shell knows, and
+        only a job the shell saw stop is one that ``fg`` continues. No stop is sent
+        when it is not wanted or has already been undone: if SIGTSTP was ignored
+        when we started (whoever started us keeps its jobs running), or if a
+        SIGCONT came while the terminal was being put back (the shell stopped the
+        rest of the job, took the terminal, and ``fg`` has continued it since: a
+        stop now would be one that nothing ends). In an orphaned process group,
+        where no shell could continue it, the kernel drops the stop itself.
+        """
+        self._leave_cbreak()  # from the background this stops us (SIGTTOU) until `fg`: a SIGCONT too
+        wanted = self._saved_handlers.get(signal.SIGTSTP) != signal.SIG_IGN
+        if wanted and CONTINUE not in self._pending:
+            previous = signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+            try:
+                os.killpg(os.getpgrp(), signal.SIGTSTP)  # stops here until `fg` sends SIGCONT
+            finally:
+                signal.signal(signal.SIGTSTP, previous)
         self._enter_cbreak()
         # The SIGCONT that woke us is part of this suspension, not news.
         with contextlib.suppress(ValueError):

@@ -8,6 +8,7 @@ clock and scripted keys.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Protocol
 
@@ -16,6 +17,7 @@ from rich.console import Console
 from . import screen
 from .cues import Cues
 from .plan import Plan, StepKind
+from .safe_text import visible
 from .session import ADJUST_SECONDS, Event, EventKind, Outcome, RoutineSession
 from .terminal import CONTINUE, HANGUP, INTERRUPT, RESIZE, SUSPEND, TERMINATE, InputSource
 
@@ -34,13 +36,36 @@ class Display(Protocol):
     def resume(self) -> None: ...
 
 
-class LiveDisplay:
-    """Full-screen Rich view, redrawn only when told (no refresh thread)."""
+def terminal_size(stream: IO[str]) -> tuple[int, int] | None:
+    """(columns, lines) of the terminal ``stream`` writes to; None if it is not one, or gives no size."""
+    try:
+        columns, lines = os.get_terminal_size(stream.fileno())
+    except (AttributeError, ValueError, OSError):
+        return None
+    return (columns, lines) if columns > 0 and lines > 0 else None
 
-    def __init__(self, console: Console, *, screen_mode: bool = True) -> None:
+
+class LiveDisplay:
+    """Full-screen Rich view, redrawn only when told (no refresh thread).
+
+    On a terminal it is drawn at the terminal's own size, whatever ``COLUMNS`` and
+    ``LINES`` say: Rich pads every line of a full-screen frame to the console's
+    width, and ``COLUMNS=100000`` once had each redraw write megabytes (61 MB and
+    2.8 s of CPU over a 10 s hold) into an 80-column window. ``size`` reads the
+    terminal's size (None: not a terminal, draw at the console's size).
+    """
+
+    def __init__(
+        self,
+        console: Console,
+        *,
+        screen_mode: bool = True,
+        size: Callable[[], tuple[int, int] | None] | None = None,
+    ) -> None:
         from rich.live import Live
 
         self.console = console
+        self.size = size or (lambda: terminal_size(console.file))
         self.live: Live = Live(
             console=console,
             auto_refresh=False,
@@ -62,6 +87,9 @@ class LiveDisplay:
         pass  # the live view shows the state itself
 
     def show(self, session: RoutineSession, now: float, message: str) -> None:
+        real = self.size()
+        if real is not None:
+            self.console.size = real  # the size Live lays every frame out at, not only the view's
         width, height = self.console.size
         view = screen.live_view(session, now, width=width, height=height, message=message)
         with contextlib.suppress(OSError):
@@ -70,10 +98,26 @@ class LiveDisplay:
     def suspend(self) -> None:
         with contextlib.suppress(OSError):
             self.live.stop()
+            if _taken_back(self.console.file):
+                # The shell was quicker (its job is a script that runs us): it has already written
+                # "Stopped" and its prompt, on the screen we have just left. Say it again here.
+                self.console.file.write(STOPPED_NOTE)
+                self.console.file.flush()
 
     def resume(self) -> None:
         with contextlib.suppress(OSError):
             self.live.start(refresh=True)
+
+
+STOPPED_NOTE = "\r\nstretchcoach is stopped; type fg to come back to it.\r\n"
+
+
+def _taken_back(stream: IO[str]) -> bool:
+    """The terminal ``stream`` writes to has been given to another process group (a shell)."""
+    try:
+        return os.tcgetpgrp(stream.fileno()) != os.getpgrp()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 class PlainDisplay:
@@ -98,7 +142,7 @@ class PlainDisplay:
 
     def _write(self, text: str) -> None:
         with contextlib.suppress(OSError, ValueError):
-            self.out.write(text)
+            self.out.write(visible(text))  # plain text from a catalog or history: see safe_text
             self.out.flush()
 
     def show(self, session: RoutineSession, now: float, message: str) -> None:
@@ -150,7 +194,20 @@ def run_routine(
             if session.finished:
                 break
         cues.ring(clock())
+    _ring_out(cues, clock=clock, inputs=inputs)
     return session
+
+
+def _ring_out(cues: Cues, *, clock: Clock, inputs: InputSource) -> None:
+    """Let the "done" bells finish before the summary and the last check-in take the terminal.
+
+    Keys are let go by; a signal stops the bells (a stopped routine has none left to ring).
+    """
+    while cues.ringing:
+        if any(item in _SIGNAL_OUTCOMES for item in inputs.wait(max(0.0, cues.next_bell(clock())))):
+            cues.hush()
+            return
+        cues.ring(clock())
 
 
 class _Loop:
@@ -196,8 +253,8 @@ class _Loop:
         if item in _SIGNAL_OUTCOMES:
             self.emit(session.finish(_SIGNAL_OUTCOMES[item], now), now)
         elif item == SUSPEND:
+            self.display.suspend()  # first: the shell may already be taking the terminal back
             self.emit(session.pause(now), now)
-            self.display.suspend()
             self.inputs.suspend()
             self.display.resume()
             if self.resume_after_suspend:  # no keys to resume with: carry on by itself

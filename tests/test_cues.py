@@ -1,12 +1,19 @@
-"""Cues: bells, speech and the --on-step hook, with fake processes and a StringIO terminal."""
+"""Cues: bells, speech and the --on-step hook, with fake processes and a StringIO terminal.
+
+A few tests run real processes instead: stand-in speech commands and hooks from
+tests/data/fake_command.py, to show what a real program receives and that
+nothing is left running.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import io
 import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -18,12 +25,19 @@ import pytest
 from stretchcoach.cues import (
     BELL_GAP,
     DONE_BELLS,
+    HOOK_GRACE,
+    KILL_AFTER,
+    MAX_HOOKS,
     NEXT_STRETCH_BELLS,
+    SPEECH_COMMANDS,
     SWITCH_BELLS,
     Cues,
+    SpeechCommand,
     bell_count,
     find_speech_command,
     parse_hook,
+    speaking_time,
+    speech_command,
     spoken_text,
 )
 from stretchcoach.errors import StretchcoachError
@@ -34,6 +48,8 @@ from stretchcoach.timer import run_routine
 
 from fakes import FakeClock, ScriptedInput, SilentDisplay, TimedWriter
 from helpers import back_relief
+
+DATA = Path(__file__).parent / "data"
 
 
 def all_events(plan: Plan, outcome: Outcome = Outcome.COMPLETED) -> tuple[RoutineSession, list[Event]]:
@@ -139,19 +155,70 @@ def test_bells_are_rung_only_when_due_and_gap_apart(plan: Plan) -> None:
     assert out.getvalue() == "\a\a"
 
 
-def test_patterns_in_one_batch_queue_up(plan: Plan) -> None:
+def test_one_batch_rings_only_its_newest_pattern(plan: Plan) -> None:
+    """One late update passed the switch (1 bell) and the rest (2 bells) at once: where you are now
+    is what counts, so the rest's two bells ring, and nothing after them."""
     out = io.StringIO()
     cues = Cues(bell_out=out)
     session = RoutineSession(plan, started=0.0)
-    # One late update passed the switch (1 bell) and the rest (2 bells) at once:
-    # the second pattern starts a double gap after the first, so the two stay apart.
     cues.handle([step_event(plan, 2), step_event(plan, 4)], session, 80.0)
     assert out.getvalue() == "\a"
-    times = [80.0, 80.0 + 2 * BELL_GAP, 80.0 + 3 * BELL_GAP]
-    for n, t in enumerate(times[1:], start=2):
-        assert cues.next_due(t - 0.1) == pytest.approx(0.1)
-        cues.ring(t)
-        assert out.getvalue() == "\a" * n
+    cues.ring(80.0 + BELL_GAP)
+    assert out.getvalue() == "\a\a"
+    assert not cues.ringing
+
+
+def test_a_new_pattern_replaces_one_still_waiting(plan: Plan) -> None:
+    """A pattern already ringing rings out; one still waiting its turn is replaced by a newer one."""
+    clock = FakeClock(75.0)
+    out = TimedWriter(clock)
+    cues = Cues(bell_out=out)
+    session = RoutineSession(plan, started=0.0)
+    cues.handle([step_event(plan, 4)], session, clock())  # 2 bells; the first rings now
+    clock.now = 75.1
+    cues.handle([step_event(plan, 2)], session, clock())  # 1 bell, waiting its turn...
+    clock.now = 75.2
+    cues.handle([step_event(plan, 7)], session, clock())  # ...replaced by these 2
+    while cues.ringing:
+        clock.sleep(cues.next_bell(clock()))
+        cues.ring(clock())
+    assert out.rung() == pytest.approx([0.0, BELL_GAP, 3 * BELL_GAP, 4 * BELL_GAP])  # seconds after 75
+
+
+def test_bells_too_late_to_mean_anything_are_dropped(plan: Plan) -> None:
+    """The loop did not come back for seconds (the process was stopped): the pattern's moment is gone."""
+    out = io.StringIO()
+    cues = Cues(bell_out=out)
+    cues.handle([step_event(plan, 4)], RoutineSession(plan, started=0.0), 75.0)
+    cues.ring(80.0)
+    assert out.getvalue() == "\a"
+    assert not cues.ringing
+
+
+def test_a_routine_stopped_early_rings_nothing_more(plan: Plan) -> None:
+    out = io.StringIO()
+    cues = Cues(bell_out=out)
+    session = RoutineSession(plan, started=0.0)
+    cues.handle([step_event(plan, 4)], session, 75.0)  # the second bell is still to come
+    cues.handle(session.finish(Outcome.QUIT, 75.1), session, 75.1)
+    cues.ring(75.0 + BELL_GAP)
+    assert out.getvalue() == "\a"
+    assert not cues.ringing
+
+
+def test_a_pasted_block_of_n_rings_a_few_bells_not_dozens(plan: Plan) -> None:
+    """Forty "n" in one paste skip through the routine. Fails while every pattern queues up behind
+    the last: 35 bells then rang for more than 20 s, on past the summary."""
+    clock = FakeClock()
+    out = TimedWriter(clock)
+    cues = Cues(bell_out=out)
+    paste = [(12.0, "n")] * 40
+    session = run_routine(plan, clock=clock, inputs=ScriptedInput(clock, paste), display=SilentDisplay(), cues=cues)
+    cues.flush(clock.sleep, clock)
+    assert session.outcome is Outcome.QUIT  # skipped through: not completed, so no "done" bells
+    after_paste = [t for t in out.rung() if t >= 12.0]
+    assert len(after_paste) <= 4, after_paste
+    assert max(after_paste) <= 12.0 + 4 * BELL_GAP
 
 
 def test_a_new_pattern_waits_a_gap_after_the_last_bell_rung(plan: Plan) -> None:
@@ -213,42 +280,57 @@ def test_the_routine_loop_rings_every_pattern_on_time(plan: Plan) -> None:
     out = TimedWriter(clock)
     cues = Cues(bell_out=out)
     run_routine(plan, clock=clock, inputs=ScriptedInput(clock), display=SilentDisplay(), cues=cues)
-    cues.flush(clock.sleep, clock)
+    assert not cues.ringing, "the done bells ring out before the routine loop hands over to the summary"
     expected = [40.0, 75.0, 75.0 + BELL_GAP, 125.0, 125.0 + BELL_GAP, 193.0, 193.0 + BELL_GAP]
     expected += [253.0, 253.0 + BELL_GAP, 253.0 + 2 * BELL_GAP]
     assert out.rung() == pytest.approx(expected, abs=0.01)
 
 
-# -- speech -------------------------------------------------------------------------------------------
+def test_a_signal_while_the_done_bells_ring_hushes_them(catalog: Catalog) -> None:
+    plan = back_relief(catalog, only=("childs-pose",), prep=0, hold=5)
+    clock = FakeClock()
+    out = TimedWriter(clock)
+    cues = Cues(bell_out=out)
+    keys = ScriptedInput(clock, [(5.1, "<interrupt>")])
+    session = run_routine(plan, clock=clock, inputs=keys, display=SilentDisplay(), cues=cues)
+    assert session.outcome is Outcome.COMPLETED  # it was over before the Ctrl-C
+    assert out.rung() == [5.0]
+    assert not cues.ringing
 
 
-class FakeStdin(io.StringIO):
-    def close(self) -> None:
-        self.sent = self.getvalue()
-        super().close()
+# -- fake processes -----------------------------------------------------------------------------------
 
 
 class FakeProcess:
-    def __init__(self, args: list[str], kwargs: dict[str, Any]) -> None:
+    """A started process as Cues sees it; ``exits_at`` (on ``clock``) is when it ends by itself."""
+
+    def __init__(self, args: list[str], kwargs: dict[str, Any], pid: int, stdin: bytes | None, **how: Any) -> None:
         self.args = args
         self.kwargs = kwargs
+        self.pid = pid
+        self.stdin = stdin
+        self.clock: FakeClock | None = how.get("clock")
+        self.exits_at: float | None = how.get("exits_at")
+        self.ignores_term: bool = how.get("ignores_term", False)
         self.running = True
-        self.terminated = 0
-        self.stdin = FakeStdin()
+        self.signals: list[tuple[float, int]] = []
 
     def poll(self) -> int | None:
+        if self.running and self.clock is not None and self.exits_at is not None and self.clock() >= self.exits_at:
+            self.running = False
         return None if self.running else 0
 
-    def terminate(self) -> None:
-        self.terminated += 1
-        self.running = False
+    def sent(self) -> list[int]:
+        return [signum for _, signum in self.signals]
 
 
 class FakeSpawn:
-    """Stands in for subprocess.Popen; ``error`` makes every start fail like a missing command."""
+    """Stands in for subprocess.Popen and os.killpg. ``error`` makes every start fail like a missing
+    command; the other keywords describe each process started (see FakeProcess)."""
 
-    def __init__(self, error: OSError | None = None) -> None:
+    def __init__(self, error: OSError | None = None, **how: Any) -> None:
         self.error = error
+        self.how = how
         self.attempts = 0
         self.processes: list[FakeProcess] = []
 
@@ -256,56 +338,130 @@ class FakeSpawn:
         self.attempts += 1
         if self.error is not None:
             raise self.error
-        process = FakeProcess(args, kwargs)
+        stdin = kwargs.get("stdin")
+        data = os.pread(stdin, 1 << 24, 0) if isinstance(stdin, int) and stdin >= 0 else None
+        process = FakeProcess(args, kwargs, 1000 + len(self.processes), data, **self.how)
         self.processes.append(process)
         return process
 
+    def signal_group(self, pid: int, signum: int) -> None:
+        process = next(p for p in self.processes if p.pid == pid)
+        clock = self.how.get("clock")
+        process.signals.append((clock() if clock else 0.0, signum))
+        if signum == signal.SIGKILL or not process.ignores_term:
+            process.running = False
 
-def test_speech_runs_the_command_with_the_text_as_last_argument(plan: Plan) -> None:
+    def cues(self, **fields: Any) -> Cues:
+        return Cues(spawn=self, signal_group=self.signal_group, **fields)
+
+
+ESPEAK = SpeechCommand(("/usr/bin/espeak-ng", "--stdin"), stdin=True)
+
+
+# -- speech -------------------------------------------------------------------------------------------
+
+
+def test_speech_gets_its_words_on_standard_input(plan: Plan) -> None:
     spawn = FakeSpawn()
-    cues = Cues(speech=["/usr/bin/espeak-ng", "-s", "150"], spawn=spawn)
+    cues = spawn.cues(speech=ESPEAK)
     cues.handle([step_event(plan, 1)], RoutineSession(plan, started=0.0), 10.0)
     (process,) = spawn.processes
-    assert process.args == ["/usr/bin/espeak-ng", "-s", "150", "Left side. Hold for 30 seconds"]
+    assert process.args == ["/usr/bin/espeak-ng", "--stdin"]
+    assert process.stdin == b"Left side. Hold for 30 seconds"
     assert not process.kwargs.get("shell")
-    assert process.kwargs["stdin"] is subprocess.DEVNULL
     assert process.kwargs["stdout"] is subprocess.DEVNULL
     assert process.kwargs["start_new_session"] is True
 
 
+SPEECH_ATTACKS = (DATA / "speech-attacks.txt").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("text", SPEECH_ATTACKS)
+@pytest.mark.parametrize(
+    ("name", "platform"),
+    [("espeak-ng", "linux"), ("espeak", "linux"), ("spd-say", "linux"), ("say", "darwin"), ("say", "linux")],
+)
+def test_no_cue_can_be_an_option_of_any_speech_command(name: str, platform: str, text: str) -> None:
+    """Each supported program gets the text where its parser cannot take it for an option: on
+    standard input, or as the one argument after "--"; the options before are the same whatever
+    the text. Fails while the text is one more argument: ``-f FILE`` had espeak-ng read any file
+    of yours aloud."""
+    command = speech_command(name, f"/usr/bin/{name}", platform=platform)
+    argv, stdin = command.invocation(text)
+    plain_argv, _ = command.invocation("Inhale")
+    if stdin is not None:
+        assert stdin.decode() == text
+        assert argv == plain_argv
+    else:
+        assert argv[:-1] == plain_argv[:-1]
+        assert argv[-2] == "--"
+        assert argv[-1].replace("%%", "%") == text
+
+
+def test_spd_say_is_given_no_printf_directives() -> None:
+    """spd-say hands its text to a printf-style function: a bare "%n" there writes to memory."""
+    argv, _ = speech_command("spd-say", "/usr/bin/spd-say").invocation("100% %n%s done")
+    assert argv[-1] == "100%% %%n%%s done"
+
+
+def test_speech_never_gets_more_than_an_argument_can_hold() -> None:
+    argv, _ = speech_command("say", "/usr/bin/say", platform="linux").invocation("stretch " * 100_000)
+    assert len(argv[-1]) <= 2000
+
+
 def test_new_speech_cuts_off_a_running_utterance(plan: Plan) -> None:
     spawn = FakeSpawn()
-    cues = Cues(speech=["say"], spawn=spawn)
+    cues = spawn.cues(speech=ESPEAK)
     session = RoutineSession(plan, started=0.0)
     cues.handle([step_event(plan, 1)], session, 10.0)
     cues.handle([step_event(plan, 2)], session, 40.0)
     first, second = spawn.processes
-    assert first.terminated == 1
-    assert second.args == ["say", "Switch sides"]
+    assert first.sent() == [signal.SIGTERM]  # to its process group: whatever it started goes too
+    assert second.stdin == b"Switch sides"
     second.running = False  # finished speaking on its own
     cues.handle([step_event(plan, 3)], session, 45.0)
-    assert second.terminated == 0
-    third = spawn.processes[2]
-    cues.close()
-    assert third.terminated == 0  # the last words ("Routine complete") are left to finish
+    assert second.sent() == []
+
+
+def test_speech_that_ignores_sigterm_is_killed_soon_after(plan: Plan) -> None:
+    """Fails while a cut-off voice is only asked to stop: one that ignored it left 12 processes."""
+    spawn = FakeSpawn(ignores_term=True)
+    cues = spawn.cues(speech=ESPEAK)
+    session = RoutineSession(plan, started=0.0)
+    cues.handle([step_event(plan, 1)], session, 10.0)
+    cues.handle([step_event(plan, 2)], session, 40.0)
+    first = spawn.processes[0]
+    assert cues.next_due(40.0) == pytest.approx(KILL_AFTER)  # the loop wakes up for it, paused or not
+    cues.ring(40.0 + KILL_AFTER / 2)
+    assert first.sent() == [signal.SIGTERM]
+    cues.ring(40.0 + KILL_AFTER)
+    assert first.sent() == [signal.SIGTERM, signal.SIGKILL]
+    assert first.poll() is not None
+
+
+def test_one_batch_speaks_only_its_newest_words(plan: Plan) -> None:
+    spawn = FakeSpawn()
+    cues = spawn.cues(speech=ESPEAK)
+    cues.handle([step_event(plan, 2), step_event(plan, 3)], RoutineSession(plan, started=0.0), 45.0)
+    assert [p.stdin for p in spawn.processes] == [b"Right side. Hold for 30 seconds"]
 
 
 def test_a_missing_speech_command_gives_one_note_then_silence(plan: Plan) -> None:
     spawn = FakeSpawn(FileNotFoundError(2, "No such file or directory"))
-    cues = Cues(speech=["espeak-ng"], spawn=spawn)
+    cues = spawn.cues(speech=ESPEAK)
     session = RoutineSession(plan, started=0.0)
     cues.handle([step_event(plan, 1)], session, 10.0)
     cues.handle([step_event(plan, 2), step_event(plan, 3)], session, 45.0)
     assert spawn.attempts == 1
-    assert cues.notes == ["voice: cannot run espeak-ng (No such file or directory); going on silently"]
+    assert cues.notes == ["voice: cannot run /usr/bin/espeak-ng (No such file or directory); going on silently"]
     assert cues.speech is None
 
 
 def test_find_speech_command_takes_the_first_on_path() -> None:
     found = {"say": "/usr/bin/say", "espeak": "/opt/bin/espeak", "spd-say": "/usr/bin/spd-say"}
-    assert find_speech_command(found.get) == ["/opt/bin/espeak"]
-    assert find_speech_command({"spd-say": "/usr/bin/spd-say"}.get) == ["/usr/bin/spd-say"]
-    assert find_speech_command({"espeak-ng": "/e", "say": "/s"}.get) == ["/e"]
+    assert find_speech_command(found.get) == speech_command("espeak", "/opt/bin/espeak")
+    assert find_speech_command({"spd-say": "/usr/bin/spd-say"}.get) == speech_command("spd-say", "/usr/bin/spd-say")
+    assert find_speech_command({"espeak-ng": "/e", "say": "/s"}.get) == speech_command("espeak-ng", "/e")
     assert find_speech_command(lambda name: None) is None
 
 
@@ -364,9 +520,9 @@ def test_the_routine_loop_speaks_each_cue_in_order(catalog: Catalog) -> None:
     plan = back_relief(catalog, only=("supine-hip-flexor", "cat-cow"), reps=1, hold=20)
     spawn = FakeSpawn()
     clock = FakeClock()
-    cues = Cues(speech=["say"], spawn=spawn)
+    cues = spawn.cues(speech=ESPEAK)
     run_routine(plan, clock=clock, inputs=ScriptedInput(clock), display=SilentDisplay(), cues=cues)
-    assert [p.args[-1] for p in spawn.processes] == [
+    assert [p.stdin.decode() for p in spawn.processes if p.stdin is not None] == [
         "Supine hip flexor stretch. Get ready: Lie on your back with your knees bent and your feet flat on the floor.",
         "Left side. Hold for 20 seconds",
         "10 seconds left",
@@ -386,17 +542,16 @@ def test_the_routine_loop_speaks_each_cue_in_order(catalog: Catalog) -> None:
 
 def test_hook_gets_the_step_as_json_on_stdin(plan: Plan) -> None:
     spawn = FakeSpawn()
-    cues = Cues(hook=["notify", "--urgent"], spawn=spawn)
+    cues = spawn.cues(hook=["notify", "--urgent"])
     session = RoutineSession(plan, started=0.0)
     cues.handle([step_event(plan, 1), Event(EventKind.PAUSED, 1, plan.steps[1])], session, 10.0)
     (process,) = spawn.processes  # steps only, not pauses
     assert process.args == ["notify", "--urgent"]
     assert not process.kwargs.get("shell")
-    assert process.kwargs["stdin"] is subprocess.PIPE
     assert process.kwargs["start_new_session"] is True
-    assert process.stdin.closed
-    assert process.stdin.sent.endswith("\n")
-    assert json.loads(process.stdin.sent) == {
+    assert process.stdin is not None
+    assert process.stdin.endswith(b"\n")
+    assert json.loads(process.stdin) == {
         "kind": "hold",
         "stretch": "supine-hip-flexor",
         "side": "left",
@@ -413,9 +568,9 @@ def test_hook_gets_the_step_as_json_on_stdin(plan: Plan) -> None:
 
 def test_hook_json_for_a_phase(plan: Plan) -> None:
     spawn = FakeSpawn()
-    cues = Cues(hook=["hook"], spawn=spawn)
+    cues = spawn.cues(hook=["hook"])
     cues.handle([step_event(plan, 14)], RoutineSession(plan, started=0.0), 165.0)
-    data = json.loads(spawn.processes[0].stdin.sent)
+    data = json.loads(spawn.processes[0].stdin or b"")
     assert {k: data[k] for k in ("kind", "stretch", "side", "rep", "seconds", "cue", "breath")} == {
         "kind": "phase",
         "stretch": "cat-cow",
@@ -425,6 +580,18 @@ def test_hook_json_for_a_phase(plan: Plan) -> None:
         "cue": "Exhale — round your back and tuck your chin to your chest",
         "breath": "exhale",
     }
+
+
+def test_hooks_that_never_finish_cannot_pile_up(plan: Plan) -> None:
+    spawn = FakeSpawn()
+    cues = spawn.cues(hook=["hangs"])
+    session = RoutineSession(plan, started=0.0)
+    for index in range(1, 31):
+        cues.handle([step_event(plan, index)], session, float(index))
+    running = [p for p in spawn.processes if not p.signals]
+    assert len(spawn.processes) == 30
+    assert len(running) == MAX_HOOKS
+    assert running == spawn.processes[-MAX_HOOKS:]  # the oldest were ended
 
 
 def test_a_real_hook_process_reads_the_json(plan: Plan, tmp_path: Path) -> None:
@@ -437,7 +604,21 @@ def test_a_real_hook_process_reads_the_json(plan: Plan, tmp_path: Path) -> None:
         time.sleep(0.02)
     data = json.loads(out.read_text())
     assert (data["kind"], data["stretch"], data["side"], data["seconds"]) == ("switch", "supine-hip-flexor", "right", 5)
-    cues.close()
+    cues.close(time.monotonic, time.sleep)
+
+
+def test_a_hook_that_never_reads_its_input_never_blocks_the_routine(plan: Plan) -> None:
+    """The step's JSON over 64 KiB (a long cue) to a hook that does not read it. Fails while the JSON
+    goes through a pipe: the write waited for a reader forever, deaf to Ctrl-C, SIGTERM and SIGHUP."""
+    step = dataclasses.replace(plan.steps[1], cue="Hold. " * 40_000)
+    hook = [sys.executable, "-c", "import time; time.sleep(60)"]
+    cues = Cues(hook=hook)
+    started = time.monotonic()
+    cues.handle([Event(EventKind.STEP, 1, step, plan.steps[0])], RoutineSession(plan, started=0.0), 10.0)
+    assert time.monotonic() - started < 5
+    (child,) = cues._children
+    cues.close(time.monotonic, time.sleep)
+    assert child.process.poll() is not None, "the hook was left running"
 
 
 def test_a_hook_that_cannot_start_is_turned_off_with_one_note(plan: Plan, tmp_path: Path) -> None:
@@ -472,3 +653,113 @@ def test_parse_hook_errors(command: str, message: str) -> None:
         parse_hook(command)
     assert caught.value.message == message
     assert caught.value.exit_code == 2
+
+
+# -- ending what was started --------------------------------------------------------------------------
+
+
+def finished(plan: Plan, outcome: Outcome = Outcome.COMPLETED) -> tuple[RoutineSession, list[Event]]:
+    session = RoutineSession(plan, started=0.0)
+    return session, session.finish(outcome, 100.0)
+
+
+def test_close_lets_the_last_words_finish(plan: Plan) -> None:
+    clock = FakeClock(100.0)
+    spawn = FakeSpawn(clock=clock, exits_at=102.0)  # "Routine complete. Well done." takes 2 s
+    cues = spawn.cues(speech=ESPEAK)
+    session, events = finished(plan)
+    cues.handle(events, session, clock())
+    cues.close(clock, clock.sleep)
+    (process,) = spawn.processes
+    assert process.signals == []
+    assert clock() == pytest.approx(102.0, abs=0.06)  # no longer than it took
+
+
+def test_close_ends_a_voice_that_does_not_stop(plan: Plan) -> None:
+    clock = FakeClock(100.0)
+    spawn = FakeSpawn(clock=clock, ignores_term=True)
+    cues = spawn.cues(speech=ESPEAK)
+    session, events = finished(plan, Outcome.HURT)
+    cues.handle(events, session, clock())
+    cues.close(clock, clock.sleep)
+    (process,) = spawn.processes
+    words = spoken_text(events[-1], session) or ""
+    term = 100.0 + speaking_time(words)
+    assert process.signals == [
+        (pytest.approx(term, abs=0.06), signal.SIGTERM),
+        (pytest.approx(term + KILL_AFTER, abs=0.06), signal.SIGKILL),
+    ]
+    assert speaking_time(words) > 5  # the warning is long; it is let be said
+
+
+@pytest.mark.parametrize(("exits_at", "signals"), [(100.3, []), (None, [(100.0 + HOOK_GRACE, signal.SIGTERM)])])
+def test_close_gives_a_running_hook_a_moment_then_ends_it(
+    plan: Plan, exits_at: float | None, signals: list[tuple[float, int]]
+) -> None:
+    clock = FakeClock(100.0)
+    spawn = FakeSpawn(clock=clock, exits_at=exits_at)
+    cues = spawn.cues(hook=["hook"])
+    cues.handle([step_event(plan, 1)], RoutineSession(plan, started=0.0), 99.0)
+    cues.close(clock, clock.sleep)
+    assert spawn.processes[0].signals == [(pytest.approx(t, abs=0.06), signum) for t, signum in signals]
+    assert clock() <= 100.0 + HOOK_GRACE + 0.06
+
+
+def test_an_interrupt_while_closing_kills_everything_at_once(plan: Plan) -> None:
+    clock = FakeClock(100.0)
+    spawn = FakeSpawn(clock=clock, ignores_term=True)
+    cues = spawn.cues(speech=ESPEAK, hook=["hook"])
+    session, events = finished(plan)
+    cues.handle([step_event(plan, 1), *events], session, clock())
+
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        cues.close(clock, interrupted)
+    assert [p.sent() for p in spawn.processes] == [[signal.SIGKILL], [signal.SIGKILL]]
+
+
+# -- real processes: what a speech command receives, and what is left running ---------------------------
+
+
+@pytest.fixture
+def fake_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A directory of stand-ins for every speech command (see tests/data/fake_command.py), and
+    the log they write what they received to: one JSON line per run."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in SPEECH_COMMANDS:
+        script = bin_dir / name
+        script.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{DATA / "fake_command.py"}" "$0" "$@"\n')
+        script.chmod(0o755)
+    monkeypatch.setenv("FAKE_COMMAND_LOG", str(tmp_path / "log.jsonl"))
+    return bin_dir
+
+
+def runs(log: Path) -> list[dict[str, Any]]:
+    """What the stand-in commands logged, once at least one has (a hang guard, not a speed claim)."""
+    deadline = time.monotonic() + 20
+    while not (log.exists() and log.read_text().endswith("\n")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("name", SPEECH_COMMANDS)
+def test_a_real_speech_command_gets_a_cue_starting_with_a_dash_as_words(
+    plan: Plan, fake_commands: Path, name: str
+) -> None:
+    path = str(fake_commands / name)
+    command = find_speech_command({name: path}.get)
+    assert command is not None
+    text = SPEECH_ATTACKS[0]
+    step = dataclasses.replace(plan.steps[9], cue=text)  # a breathing phase: its cue is said as it is
+    cues = Cues(speech=command)
+    cues.handle([Event(EventKind.STEP, 9, step, plan.steps[8])], RoutineSession(plan, started=0.0), time.monotonic())
+    (run,) = runs(Path(os.environ["FAKE_COMMAND_LOG"]))
+    cues.close(time.monotonic, time.sleep)
+    if run["stdin"]:
+        assert run["stdin"] == text
+        assert run["argv"] in ([name, "--stdin"], [name])
+    else:
+        assert run["argv"] == [name, "--", text]

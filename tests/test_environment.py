@@ -116,3 +116,32 @@ def test_an_ascii_terminal_takes_a_non_ascii_answer_without_a_traceback(isolated
         if child.isalive():
             child.close(force=True)
     assert "Traceback" not in ptyutil.transcript(child)
+
+
+@pytest.mark.parametrize("prompt", ["Back pain right now", "Press Enter to begin"])
+def test_ctrl_backslash_at_a_prompt_is_an_interruption_not_a_core_dump(isolated_home: Path, prompt: str) -> None:
+    ptyutil = pytest.importorskip("ptyutil", reason="needs pexpect for a real terminal")
+    args = ("--hold", "60", "--only", "childs-pose") + (() if prompt.startswith("Back") else ("--no-checkin",))
+    child = ptyutil.spawn(ptyutil.routine_argv(*args), env=ptyutil.pty_env(isolated_home))
+    try:
+        child.expect_exact(prompt)
+        child.sendcontrol("\\")
+        assert ptyutil.finish(child) == 130
+    finally:
+        if child.isalive():
+            child.close(force=True)
+    assert "Traceback" not in ptyutil.transcript(child)
+
+
+def test_a_huge_columns_on_a_real_terminal_is_held_to_its_real_width(isolated_home: Path) -> None:
+    ptyutil = pytest.importorskip("ptyutil", reason="needs pexpect for a real terminal")
+    env = ptyutil.pty_env(isolated_home, COLUMNS="100000")
+    child = ptyutil.spawn([sys.executable, "-m", "stretchcoach", "safety"], env=env, dimensions=(24, 80))
+    try:
+        assert ptyutil.finish(child) == 0
+    finally:
+        if child.isalive():
+            child.close(force=True)
+    lines = ptyutil.plain(ptyutil.transcript(child)).splitlines()
+    assert lines, "nothing drawn"
+    assert max(len(line) for line in lines) <= 80

@@ -19,9 +19,10 @@ from typing import IO
 
 import pytest
 
-from stretchcoach import history
+from stretchcoach import history, history_file
 from stretchcoach.errors import ExitCode, StretchcoachError
-from stretchcoach.history import HistoryError, Recorder
+from stretchcoach.history import Recorder
+from stretchcoach.history_errors import HistoryError
 from stretchcoach.model import Catalog
 from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
 from stretchcoach.session import Outcome, RoutineSession
@@ -59,46 +60,54 @@ def table_names(db: sqlite3.Connection) -> set[str]:
     return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def test_migrate_applies_m001_once_and_records_it() -> None:
+def test_migrate_applies_the_migrations_once_and_records_them() -> None:
     db = sqlite3.connect(":memory:")
-    assert history.migrate(db) == ["m001_initial"]
+    assert history.migrate(db) == ["m001_initial", "m002_application_id"]
     assert table_names(db) == {"migrations", "sessions", "steps"}
     rows = list(db.execute("SELECT name, applied_at FROM migrations"))
-    assert [name for name, _ in rows] == ["m001_initial"]
+    assert [name for name, _ in rows] == ["m001_initial", "m002_application_id"]
     assert datetime.fromisoformat(rows[0][1]).tzinfo is not None
+    # The file says whose it is, and how many migrations it has seen.
+    assert db.execute("PRAGMA application_id").fetchone() == (history.APPLICATION_ID,)
+    assert db.execute("PRAGMA user_version").fetchone() == (2,)
 
     assert history.migrate(db) == []
-    assert db.execute("SELECT count(*) FROM migrations").fetchone() == (1,)
+    assert db.execute("SELECT count(*) FROM migrations").fetchone() == (2,)
 
 
 def test_a_new_migration_is_applied_after_the_shipped_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     db = sqlite3.connect(":memory:")
     history.migrate(db)
 
-    def m002_add_mood(db: sqlite3.Connection) -> None:
+    def m003_add_mood(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE sessions ADD COLUMN mood TEXT")
 
-    monkeypatch.setattr(history, "MIGRATIONS", [*history.MIGRATIONS, m002_add_mood])
-    assert history.migrate(db) == ["m002_add_mood"]
+    monkeypatch.setattr(history, "MIGRATIONS", [*history.MIGRATIONS, m003_add_mood])
+    assert history.migrate(db) == ["m003_add_mood"]
     assert "mood" in {row[1] for row in db.execute("PRAGMA table_info(sessions)")}
-    assert [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY name")] == [
+    assert [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY rowid")] == [
         "m001_initial",
-        "m002_add_mood",
+        "m002_application_id",
+        "m003_add_mood",
     ]
+    assert db.execute("PRAGMA user_version").fetchone() == (3,)
     assert history.migrate(db) == []
 
 
 def test_a_failing_migration_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
-    def m002_broken(db: sqlite3.Connection) -> None:
+    def m003_broken(db: sqlite3.Connection) -> None:
         db.execute("CREATE TABLE half_done (x)")
         raise sqlite3.OperationalError("boom")
 
-    monkeypatch.setattr(history, "MIGRATIONS", [*history.MIGRATIONS, m002_broken])
+    monkeypatch.setattr(history, "MIGRATIONS", [*history.MIGRATIONS, m003_broken])
     db = sqlite3.connect(":memory:")
     with pytest.raises(sqlite3.OperationalError, match="boom"):
         history.migrate(db)
     assert not db.in_transaction
     assert table_names(db) == set()  # m001 was rolled back with it: one transaction
+    # ...and so was the mark m002 sets in the header.
+    assert db.execute("PRAGMA application_id").fetchone() == (0,)
+    assert db.execute("PRAGMA user_version").fetchone() == (0,)
 
 
 # -- the file on disk --------------------------------------------------------------------------
@@ -128,7 +137,7 @@ def test_connect_creates_an_owner_only_database_in_wal_mode(db_path: Path) -> No
 def test_connect_twice_migrates_once(db_path: Path) -> None:
     history.connect(db_path).close()
     db = history.connect(db_path)
-    assert db.execute("SELECT name FROM migrations").fetchall() == [("m001_initial",)]
+    assert db.execute("SELECT name FROM migrations").fetchall() == [("m001_initial",), ("m002_application_id",)]
     db.close()
 
 
@@ -322,10 +331,11 @@ def test_connect_refuses_a_damaged_database_and_leaves_it_untouched(db_path: Pat
     error = caught.value
     assert error.exit_code == ExitCode.USAGE == 2
     assert error.path == db_path
-    # The one line the CLI prints: the file, what SQLite said (in its words), and what to do.
-    assert error.message.startswith(f"history database {db_path} cannot be used (")
-    assert error.message.endswith(
-        "); it was left untouched. Run `stretchcoach routine --reset-history` to move it aside and start a new history."
+    assert error.damaged
+    # The one line the CLI prints: the file, what is wrong (in stretchcoach's words), and what to do.
+    assert error.message == (
+        f"history database {db_path} is damaged (it is not an SQLite database); it was left untouched. "
+        "Run `stretchcoach routine --reset-history` to move it aside and start a new history."
     )
     assert listing(db_path.parent) == before  # same bytes, and no -wal, -shm or -journal left
 
@@ -337,7 +347,7 @@ def test_move_aside_renames_the_database_and_its_wal_files(db_path: Path) -> Non
     wal.write_bytes(b"wal bytes")
     shm.write_bytes(b"shm bytes")
 
-    moved = history.move_aside(db_path, now=datetime(2025, 3, 20, 9, 5, 7))
+    moved = history_file.move_aside(db_path, now=datetime(2025, 3, 20, 9, 5, 7))
 
     assert moved == db_path.with_name("history.sqlite3.damaged-20250320T090507")
     assert listing(db_path.parent) == {
@@ -351,9 +361,9 @@ def test_move_aside_twice_in_one_second_keeps_both(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     moment = datetime(2025, 3, 20, 9, 5, 7)
     db_path.write_bytes(b"first " + GARBAGE)
-    first = history.move_aside(db_path, now=moment)
+    first = history_file.move_aside(db_path, now=moment)
     db_path.write_bytes(b"second " + GARBAGE)
-    second = history.move_aside(db_path, now=moment)
+    second = history_file.move_aside(db_path, now=moment)
 
     assert first != second
     assert second.name == "history.sqlite3.damaged-20250320T090507-2"
@@ -363,7 +373,7 @@ def test_move_aside_twice_in_one_second_keeps_both(db_path: Path) -> None:
 def test_after_moving_aside_a_new_history_starts(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(GARBAGE)
-    moved = history.move_aside(db_path, now=datetime(2025, 3, 20))
+    moved = history_file.move_aside(db_path, now=datetime(2025, 3, 20))
     db = history.connect(db_path)
     assert db.execute("SELECT count(*) FROM sessions").fetchone() == (0,)
     db.close()
@@ -372,7 +382,7 @@ def test_after_moving_aside_a_new_history_starts(db_path: Path) -> None:
 
 def test_move_aside_of_a_missing_file_is_a_runtime_error(db_path: Path) -> None:
     with pytest.raises(StretchcoachError) as caught:
-        history.move_aside(db_path, now=datetime(2025, 3, 20))
+        history_file.move_aside(db_path, now=datetime(2025, 3, 20))
     assert caught.value.exit_code == ExitCode.RUNTIME
     assert str(db_path) in caught.value.message
 

@@ -126,8 +126,26 @@ def test_a_damaged_history_is_moved_aside_when_the_person_says_yes(db_path: Path
     (moved,) = db_path.parent.glob("history.sqlite3.damaged-*")
     assert moved.name == "history.sqlite3.damaged-" + STARTED.astimezone().strftime("%Y%m%dT%H%M%S")
     assert moved.read_bytes() == damaged
+    assert f"The history database {db_path} is damaged (it is not an SQLite database).\n{MOVE_ASIDE}" in result.stdout
     assert f"Moved the old history to {moved}; starting a new one." in result.stdout
     assert [row[2:] for row in sessions(db_path)] == [(None, None, "completed")]
+
+
+def test_only_a_damaged_history_is_offered_to_be_moved_aside(db_path: Path) -> None:
+    """Someone else's database is not damaged: no question, one line, and it stays where it is."""
+    db_path.parent.mkdir(parents=True)
+    other = sqlite3.connect(db_path)
+    other.execute("CREATE TABLE recipes (name TEXT)")
+    other.commit()
+    other.close()
+    before = db_path.read_bytes()
+    answers = Answers()  # any question at all fails the test
+    result, _ = run(*ONE_STRETCH, answers=answers)
+    assert result.exit_code == 2
+    assert answers.prompts == []
+    assert result.stderr.startswith(f"stretchcoach: {db_path} is not a stretchcoach history")
+    assert db_path.read_bytes() == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["history.sqlite3"]
 
 
 @pytest.mark.parametrize("answer", ["", "n", None], ids=["enter", "n", "ctrl-d"])

@@ -13,6 +13,7 @@ from stretchcoach.model import Catalog, Side
 from stretchcoach.plan import Plan, StepKind
 from stretchcoach.session import (
     ADJUST_SECONDS,
+    DONE_SHARE,
     LAST_SECONDS,
     SHORTEST_STEP,
     Event,
@@ -194,14 +195,69 @@ def test_skip_while_paused_does_not_count_the_pause(session: RoutineSession) -> 
     assert session.step_started == START + 9
 
 
-def test_skipping_the_last_step_completes(catalog: Catalog) -> None:
-    plan = back_relief(catalog, only=("childs-pose",), prep=0)
+def test_skipping_the_last_step_after_half_of_it_completes(catalog: Catalog) -> None:
+    plan = back_relief(catalog, only=("childs-pose",), prep=0)  # one 30 s hold
     s = RoutineSession(plan, started=0.0)
-    events = s.skip(12.0)
+    events = s.skip(15.0)
     assert kinds(events) == [EventKind.FINISHED]
     assert s.outcome is Outcome.COMPLETED
     assert s.records[0].status is Status.SKIPPED
-    assert s.records[0].seconds == 12.0
+    assert s.records[0].seconds == 15.0
+
+
+def test_skipping_the_last_step_before_half_of_it_ends_early(catalog: Catalog) -> None:
+    plan = back_relief(catalog, only=("childs-pose",), prep=0)
+    s = RoutineSession(plan, started=0.0)
+    (event,) = s.skip(14.5)
+    assert (event.kind, event.detail) == (EventKind.FINISHED, "quit")
+    assert s.outcome is Outcome.QUIT
+    assert s.outcome.exit_code is ExitCode.RUNTIME
+    assert s.ended == 14.5
+
+
+def test_skipping_through_every_step_is_not_completed(session: RoutineSession, plan: Plan) -> None:
+    """A pasted block of "n": the end is reached with nothing done. Ended early, exit 1, no streak day.
+
+    Fails while reaching the end is all "completed" takes: such a routine was saved
+    as completed, exited 0 and counted towards the streak.
+    """
+    now = START
+    while not session.finished:
+        now += 0.01
+        session.skip(now)
+    assert session.outcome is Outcome.QUIT
+    assert session.outcome.exit_code is ExitCode.RUNTIME
+    assert {r.status for r in session.records} == {Status.SKIPPED}
+    assert session.ended == pytest.approx(START + 0.01 * len(plan.steps))
+
+
+def test_skipping_one_stretch_of_four_still_completes(session: RoutineSession, plan: Plan) -> None:
+    """Cat-cow (48 of 178 s of stretching) skipped, everything else held: most of it was done."""
+    session.update(START + 135)  # cat-cow's get-ready step
+    assert session.step.stretch.id == "cat-cow"
+    now = START + 135
+    while session.step.stretch.id == "cat-cow":
+        session.skip(now)
+    session.update(now + 1000)
+    assert session.outcome is Outcome.COMPLETED
+    assert session.active_seconds() == 178 - 48
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.tuples(st.floats(0.0, 40.0), st.booleans()), min_size=1, max_size=80))
+def test_completed_means_at_least_half_the_stretching_was_done(plan: Plan, moves: list[tuple[float, bool]]) -> None:
+    """Whatever mix of waiting and skipping reaches the end, "completed" is exactly the documented rule."""
+    s = RoutineSession(plan, started=START)
+    now = START
+    for gap, skip in moves:
+        now += gap
+        s.update(now)
+        if skip:
+            s.skip(now)
+    s.update(now + plan.total_seconds)
+    assert s.finished
+    done_enough = s.active_seconds() >= DONE_SHARE * plan.active_seconds
+    assert (s.outcome is Outcome.COMPLETED) == done_enough
 
 
 def test_back_goes_to_the_start_of_the_previous_step(session: RoutineSession, plan: Plan) -> None:

@@ -486,3 +486,37 @@ def test_live_display_suspend_and_resume(catalog: Catalog) -> None:
     assert session.outcome is Outcome.COMPLETED
     assert elapsed(session) == 63
     assert "Child's pose" in ANSI.sub("", console.file.getvalue())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (20, 10)])
+def test_live_display_is_drawn_at_the_terminals_size_whatever_columns_says(
+    catalog: Catalog, size: tuple[int, int]
+) -> None:
+    """COLUMNS=100000 LINES=40 in an 80x24 terminal. Fails while the console's size is used:
+    every redraw was padded to 100,000 columns (61 MB and 2.8 s of CPU over a 10 s hold)."""
+    console = Console(file=io.StringIO(), width=100_000, height=40, force_terminal=True)
+    clock = FakeClock(T0)
+    with LiveDisplay(console, size=lambda: size) as live:
+        run_routine(_short_plan(catalog), clock=clock, inputs=ScriptedInput(clock), display=live, cues=Cues())
+    frames = [ANSI.sub("", frame) for frame in console.file.getvalue().split("\x1b[H")]  # type: ignore[attr-defined]
+    lines = [line for frame in frames for line in frame.split("\n")]
+    assert max(len(line) for line in lines) <= size[0]
+    assert max(len(frame.split("\n")) for frame in frames) <= size[1] + 1
+    assert len(console.file.getvalue()) < 50_000  # type: ignore[attr-defined]
+
+
+def test_ctrl_z_puts_the_screen_back_before_anything_else(plan: Plan) -> None:
+    """The shell may be taking the terminal back already: the pause is saved after the screen is put back."""
+    clock = FakeClock(T0)
+    display = RecordingDisplay(clock)
+    inputs = ScriptedInput(clock, [(12.0, "<suspend>"), (13.0, "q")])
+    run_routine(
+        plan,
+        clock=clock,
+        inputs=inputs,
+        display=display,
+        cues=Cues(),
+        observe=lambda session: display.calls.append(f"saved{' paused' if session.paused else ''}"),
+    )
+    first_pause = display.calls.index("saved paused")
+    assert display.calls.index("suspend@12.0") < first_pause
