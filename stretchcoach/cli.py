@@ -202,6 +202,8 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a 
 @app.command("list")
 def list_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """List the stretches and routines in the catalog."""
+    from rich.text import Text
+
     from . import render
     from .output import console, print_json, write_plain
     from .plan import plan_routine
@@ -226,7 +228,9 @@ def list_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         write_plain("\n".join(lines) + "\n")  # plain text: Rich would only measure it again
     if catalog.routines:
         out.print(render.routine_table(catalog, totals))
-    out.print("Details: [bold]stretchcoach show ID[/]   Start: [bold]stretchcoach routine[/]")
+    out.print(
+        Text.assemble("Details: ", ("stretchcoach show ID", "bold"), "   Start: ", ("stretchcoach routine", "bold"))
+    )
 
 
 @app.command()
@@ -519,8 +523,8 @@ def main() -> None:
         # Under LANG=C a "·" or "—" must not crash a command, nor an "é" typed at a prompt: a "?" instead.
         if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="replace")
-    if hasattr(signal, "SIGQUIT"):  # Ctrl-\ at a prompt: an interruption like Ctrl-C, not a core dump
-        signal.signal(signal.SIGQUIT, signal.default_int_handler)
+    if getattr(signal, "SIGQUIT", None) and signal.getsignal(signal.SIGQUIT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGQUIT, signal.default_int_handler)  # Ctrl-\ at a prompt: like Ctrl-C, no core dump
     try:
         try:
             app()
@@ -531,15 +535,21 @@ def main() -> None:
 
 
 def _cannot_write(exc: OSError) -> None:
-    """The output could not be written (a full disk, a closed pipe): one line, exit 1, no traceback."""
+    """An OSError that reached the top: the output could not be written (a full disk, a closed
+    pipe), or the system refused something else. One line, exit 1, no traceback."""
     import errno
 
     from .errors import os_problem
 
-    with contextlib.suppress(OSError):  # nothing more may fail on the way out
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    writing = exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF)
+    if writing:
+        with contextlib.suppress(OSError):  # nothing more may fail on the way out
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
     if exc.errno != errno.EPIPE:  # a reader that stopped reading (`| head`) needs no message
+        what = "cannot write the output: " if writing else ""
         with contextlib.suppress(OSError):
-            sys.stderr.write(f"stretchcoach: cannot write the output: {os_problem(exc)}\n")
+            sys.stderr.write(f"stretchcoach: {what}{os_problem(exc)}\n")
             sys.stderr.flush()
     sys.exit(ExitCode.RUNTIME)

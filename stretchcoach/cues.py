@@ -26,7 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -76,8 +76,8 @@ def speech_command(name: str, path: str, *, platform: str = sys.platform) -> Spe
     """
     if name in ("espeak-ng", "espeak"):
         return SpeechCommand((path, "--stdin"), stdin=True)
-    if name == "spd-say":
-        return SpeechCommand((path,), stdin=False, percent=True)
+    if name == "spd-say":  # -w: it lives as long as it speaks, so its words are timed like the others'
+        return SpeechCommand((path, "-w"), stdin=False, percent=True)
     return SpeechCommand((path,), stdin=platform == "darwin")
 
 
@@ -146,11 +146,47 @@ def speaking_time(words: str) -> float:
 
 @dataclass
 class _Child:
+    """A process the cues started, in a process group (and session) of its own.
+
+    It is reaped only once its group has been dealt with: while it is unreaped (a
+    zombie, once it exits) its process id, which is its group's id, cannot be given to
+    another process, so signalling the group can only reach what it started.
+    """
+
     process: Any  # a Popen, or a test's stand-in
     started: float
     words: str | None = None  # what a speech process says; None for a hook
-    ended_at: float | None = None  # when it was sent SIGTERM
-    killed_at: float | None = None  # when it was sent SIGKILL
+    exited: bool = False  # the process itself has exited (not yet reaped)
+    terminated_at: float | None = None  # when its group was sent SIGTERM
+    killed_at: float | None = None  # when its group was sent SIGKILL
+
+
+def _group_left(pgid: int) -> bool | None:
+    """Whether anything but the (exited) leader is left in process group ``pgid``: read from
+    /proc where there is one (Linux); None where it cannot be told."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit() or int(entry) == pgid:
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()  # after "pid (comm)": state, ppid, pgrp, ...
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if len(fields) > 2 and fields[2] == str(pgid).encode():
+            return True
+    return False
+
+
+def _has_exited(process: Any) -> bool:
+    """Whether ``process`` has exited, without reaping it (see :class:`_Child`)."""
+    try:
+        return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except (ChildProcessError, AttributeError, TypeError, OSError):  # not a child of ours: a test's stand-in
+        return process.poll() is not None
 
 
 @dataclass
@@ -220,7 +256,11 @@ class Cues:
 
     def next_due(self, now: float) -> float:
         """Seconds until the next bell is due, or a process is due its SIGKILL (a large number if neither)."""
-        kills = (c.ended_at + KILL_AFTER - now for c in self._children if c.ended_at is not None and not c.killed_at)
+        kills = (
+            c.terminated_at + KILL_AFTER - now
+            for c in self._children
+            if c.terminated_at is not None and not c.killed_at
+        )
         return min([self.next_bell(now), *kills])
 
     def ring(self, now: float) -> None:
@@ -264,8 +304,9 @@ class Cues:
 
     def _say(self, text: str, now: float) -> None:
         assert self.speech is not None
-        if self._speaking is not None:
-            self._end(self._speaking, now)  # the newest cue matters most
+        speaking = self._speaking
+        if speaking is not None and not (speaking.exited or _has_exited(speaking.process)):
+            self._end(speaking, now)  # the newest cue matters most
         try:
             process = self._start(*self.speech.invocation(text))
         except OSError as exc:
@@ -283,7 +324,7 @@ class Cues:
             "routine": session.plan.routine.id,
             "name": event.step.stretch.name,
         }
-        running = [c for c in self._children if c.words is None and c.ended_at is None and c.process.poll() is None]
+        running = [c for c in self._children if c.words is None and c.terminated_at is None and not c.exited]
         for oldest in running[: max(0, len(running) - MAX_HOOKS + 1)]:
             self._end(oldest, now)
         try:
@@ -295,24 +336,41 @@ class Cues:
         self._children.append(_Child(process, started=now))
 
     def _signal(self, child: _Child, signum: int) -> None:
-        if child.process.poll() is None:  # not reaped, so its process group is still its own
-            with contextlib.suppress(OSError):
-                self.signal_group(child.process.pid, signum)
+        with contextlib.suppress(OSError):  # the group may be empty already
+            self.signal_group(child.process.pid, signum)
 
     def _end(self, child: _Child, now: float) -> None:
-        """SIGTERM now, SIGKILL KILL_AFTER later if it is still there (see :meth:`_reap`)."""
-        if child.ended_at is None:
-            child.ended_at = now
+        """SIGTERM to its group now, SIGKILL KILL_AFTER later if anything is left (see :meth:`_reap`)."""
+        if child.terminated_at is None:
+            child.terminated_at = now
             self._signal(child, signal.SIGTERM)
 
-    def _reap(self, now: float) -> None:
+    def _reap(self, now: float, *, closing: bool = False) -> None:
+        """Escalate what is due, and reap what is over.
+
+        A voice that has stopped speaking is reaped at once. A hook that has exited may
+        have left something running in its group (a sound played in the background,
+        say): that is left to run until the routine ends (``closing``), when its group
+        gets SIGTERM and then SIGKILL like any other, and only then is it reaped.
+        """
         alive = []
         for child in self._children:
-            if child.process.poll() is not None:
+            if not child.exited:
+                child.exited = _has_exited(child.process)
+            if child.exited and (child.words is not None or closing) and _group_left(child.process.pid) is False:
+                with contextlib.suppress(OSError):
+                    child.process.poll()  # over, and nothing of it left: reap it
                 continue
-            if child.ended_at is not None and child.killed_at is None and now >= child.ended_at + KILL_AFTER - 0.005:
+            if child.exited and closing and child.words is None:  # what a hook left behind goes now
+                self._end(child, now)
+            due = child.terminated_at is not None and now >= child.terminated_at + KILL_AFTER - 0.005
+            if due and child.killed_at is None:
                 self._signal(child, signal.SIGKILL)
                 child.killed_at = now
+            if child.exited and (child.words is not None or child.killed_at is not None):
+                with contextlib.suppress(OSError):
+                    child.process.poll()  # reap it: its group is dealt with
+                continue
             alive.append(child)
         self._children = alive
 
@@ -321,44 +379,58 @@ class Cues:
 
         First a brief moment to finish: the last words as long as they take to say
         (see :func:`speaking_time`, from when they began), a hook still running
-        HOOK_GRACE. Then SIGTERM, and SIGKILL KILL_AFTER later. Each process that
-        ends cuts the wait short; an exception (a second Ctrl-C) sends SIGKILL to
-        all that are left at once. Worst case, with a voice that never stops: about
-        LAST_WORDS_MAX + KILL_AFTER seconds after the last words began.
+        HOOK_GRACE. Then SIGTERM to each group, and SIGKILL KILL_AFTER later. Each
+        process that ends cuts its wait short. An exception (a second Ctrl-C) or
+        SIGTERM or SIGHUP meanwhile sends SIGKILL to all that are left at once. Worst
+        case, with a voice that never stops: about LAST_WORDS_MAX + KILL_AFTER seconds
+        after the last words began.
         """
         start = clock()
-        try:
-            while True:
-                now = clock()
+        with _signals_interrupt():
+            try:
+                while True:
+                    now = clock()
+                    for child in self._children:
+                        if child.terminated_at is None and now >= self._grace_end(child, start) - 0.005:
+                            self._end(child, now)
+                    self._reap(now, closing=True)
+                    if not self._children:
+                        return
+                    sleep(min(_POLL, max(0.0, min(self._next_step(c, start) for c in self._children) - now)))
+            finally:
                 for child in self._children:
-                    if child.ended_at is None and now >= self._grace_end(child, start) - 0.005:
-                        self._end(child, now)
-                self._reap(now)
-                # One killed and still not gone after KILL_AFTER is stuck in the kernel: nothing more to do.
-                waiting = [c for c in self._children if c.killed_at is None or now < c.killed_at + KILL_AFTER]
-                if not waiting:
-                    return
-                sleep(min(_POLL, max(0.0, min(self._next_step(c, start) for c in waiting) - now)))
-        finally:
-            for child in self._children:
-                if child.killed_at is None:
-                    self._signal(child, signal.SIGKILL)
-                    child.killed_at = clock()
-            with contextlib.suppress(Exception):
-                self._reap(clock())
+                    if child.killed_at is None:
+                        self._signal(child, signal.SIGKILL)
+                        child.killed_at = clock()
+                with contextlib.suppress(Exception):
+                    self._reap(clock(), closing=True)
 
     def _next_step(self, child: _Child, start: float) -> float:
-        """When ``child`` is next due a signal, or given up on."""
-        if child.killed_at is not None:
-            return child.killed_at + KILL_AFTER
-        if child.ended_at is not None:
-            return child.ended_at + KILL_AFTER
+        """When ``child`` is next due a signal."""
+        if child.terminated_at is not None:
+            return child.terminated_at + KILL_AFTER
         return self._grace_end(child, start)
 
     def _grace_end(self, child: _Child, start: float) -> float:
         if child.words is not None:
             return child.started + speaking_time(child.words)
         return start + HOOK_GRACE
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise KeyboardInterrupt meanwhile (unless ignored), so that what was
+    started is still ended when stretchcoach is told to go while it waits for it."""
+    saved = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(ValueError):  # not the main thread
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                saved[signum] = signal.signal(signum, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
 
 
 def _stdin_holding(data: bytes) -> int:

@@ -286,7 +286,8 @@ def read_only_mount(path: Path) -> bool:
 
 @contextlib.contextmanager
 def guarded(path: Path) -> Iterator[None]:
-    """Turn an SQLite error met while reading or writing (a bad page, say) into a HistoryError.
+    """Turn an SQLite error met while reading or writing (a bad page, say), or a row that cannot
+    be read back, into a HistoryError.
 
     Opening checks the header and schema only: a full check reads the whole file,
     which a long history cannot afford on every start.
@@ -295,3 +296,5 @@ def guarded(path: Path) -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise from_sqlite(path, exc) from None
+    except (ValueError, TypeError):  # a row edited by hand: a date that is not a date, say
+        raise damaged(path, "a row is not in stretchcoach's format") from None

@@ -251,7 +251,8 @@ def inspect(path: Path) -> Identity:
             path,
             Problem.FOREIGN_SIDE_FILE,
             f"{journal} is not stretchcoach's (its history never has a rollback journal), and opening the "
-            f"history would apply it. Both were left untouched; move {journal} away, then try again.",
+            f"history would apply it. Both were left untouched; back up both files before you decide what to "
+            "do with them.",
         )
     if not has_wal:
         _refuse(path, main)
@@ -436,16 +437,16 @@ def still_damaged(path: Path) -> bool:
 
 
 def move_aside(path: Path, *, now: datetime) -> Path:
-    """Rename a damaged database (and its WAL files) to a timestamped name; return it."""
+    """Rename a damaged database (and its -wal, -shm and -journal) to a timestamped name; return it."""
     stamp = now.strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.damaged-{stamp}")
     n = 1
-    while any(os.path.lexists(target.with_name(target.name + suffix)) for suffix in ("", "-wal", "-shm")):
+    while any(os.path.lexists(target.with_name(target.name + suffix)) for suffix in ("", *SIDE_FILES)):
         n += 1
         target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
     try:
         os.replace(path, target)
-        for suffix in ("-wal", "-shm"):
+        for suffix in SIDE_FILES:  # a journal left beside a new history would be played back into it
             extra = path.with_name(path.name + suffix)
             if os.path.lexists(extra):
                 os.replace(extra, target.with_name(target.name + suffix))

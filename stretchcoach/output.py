@@ -9,6 +9,7 @@ a control sequence (see ``safe_text`` for the policy).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -33,33 +34,54 @@ class SafeConsole(Console):
 
 
 def console() -> Console:
-    return SafeConsole(highlight=False, width=_terminal_width(sys.stdout))
+    # markup=False: a "[link=...]" or "[/]" in a catalog is text, not a style (nor a crash).
+    return SafeConsole(highlight=False, markup=False, emoji=False, width=_width(sys.stdout))
 
 
 def error_console() -> Console:
-    return SafeConsole(stderr=True, highlight=False, soft_wrap=True, width=_terminal_width(sys.stderr))
+    return SafeConsole(
+        stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True, width=_width(sys.stderr)
+    )
 
 
-def _terminal_width(stream: Any) -> int | None:
-    """On a terminal, its real width: COLUMNS=100000 must not draw megabytes. Elsewhere, Rich decides."""
+MAX_WIDTH = 500  # wider than any screen: COLUMNS=100000 must not draw megabytes into a pipe
+
+
+def _width(stream: Any) -> int | None:
+    """A terminal's real width, whatever COLUMNS says; elsewhere Rich's choice, up to MAX_WIDTH."""
     try:
         if stream.isatty():
             return os.get_terminal_size(stream.fileno()).columns or None
     except (AttributeError, ValueError, OSError):
         pass
-    return None
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    return min(columns, MAX_WIDTH) if columns > 0 else None
 
 
 def print_error(message: str) -> None:
-    """One line on stderr: ``stretchcoach: <message>``. The message is never parsed as markup."""
+    """One line on stderr: ``stretchcoach: <message>``. The message is never parsed as markup.
+
+    If stderr itself cannot be written (``2>/dev/full``), there is nowhere left to say so:
+    the exit code still tells.
+    """
     err = error_console()
-    err.print("stretchcoach:", style="bold red", end=" ")
-    err.print(message, markup=False)
+    with contextlib.suppress(OSError):
+        err.print("stretchcoach:", style="bold red", end=" ")
+        err.print(message)
 
 
 def print_json(data: Any) -> None:
-    """Machine-readable output: plain JSON on stdout, no colour, no wrapping."""
-    sys.stdout.write(json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+    """Machine-readable output: plain JSON on stdout, no colour, no wrapping.
+
+    Where stdout cannot encode all of Unicode (PYTHONIOENCODING=ascii), non-ASCII is
+    written as \\u escapes rather than lost to "?".
+    """
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    ascii_only = encoding not in ("utf8", "utf16", "utf32")
+    sys.stdout.write(json_text(json.dumps(data, indent=2, ensure_ascii=ascii_only)) + "\n")
 
 
 def write_plain(text: str) -> None:

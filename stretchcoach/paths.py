@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import StretchcoachError
+
 APP_NAME = "stretchcoach"
 HOME_ENV = "STRETCHCOACH_HOME"
 
@@ -38,7 +40,10 @@ def resolve_paths(env: Mapping[str, str] | None = None) -> Paths:
     env = os.environ if env is None else env
     home = env.get(HOME_ENV)
     if home:
-        base = Path(home).expanduser()
+        try:
+            base = Path(home).expanduser()
+        except RuntimeError:  # "~someone" for a user that does not exist
+            raise StretchcoachError(f"{HOME_ENV}={home!r}: no such user's home to start from") from None
         return Paths(config_dir=base / "config", data_dir=base / "data", cache_dir=base / "cache")
     import platformdirs  # only needed when no override is set
 

@@ -26,10 +26,11 @@ class Outcome(StrEnum):
     """How a routine ended; :attr:`exit_code` follows the README's table of exit codes.
 
     Reaching the end is not enough to have *completed* a routine: at least half of
-    its stretching time (holds and breathing rounds, the plan's ``active_seconds``)
-    must have been spent stretching, skipped steps counting the seconds held before
-    the skip. A routine skipped through (a pasted block of "n", say) ends as
-    ``QUIT``: ended early, exit 1, and not a day of the streak.
+    its stretching steps (holds and breathing rounds, by the plan's seconds) must
+    have been done: a step run to its end counts whole (shortened with "-" or not),
+    a skipped one only the seconds held before the skip. A routine skipped through
+    (a pasted block of "n", say) ends as ``QUIT``: ended early, exit 1, and not a
+    day of the streak.
     """
 
     COMPLETED = "completed"
@@ -280,7 +281,12 @@ class RoutineSession:
 
     def _end_outcome(self) -> Outcome:
         """Completed if enough of it was done; see :class:`Outcome`."""
-        enough = self.active_seconds() >= DONE_SHARE * self.plan.active_seconds - 1e-9
+        done = sum(
+            r.step.seconds if r.status is Status.DONE else r.seconds  # a step run to its end counts whole
+            for r in self.records
+            if r.step.active
+        )
+        enough = done >= DONE_SHARE * self.plan.active_seconds - 1e-9
         return Outcome.COMPLETED if enough else Outcome.QUIT
 
     def one_sided(self) -> list[tuple[str, Side]]:

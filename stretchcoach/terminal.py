@@ -38,6 +38,10 @@ _SIGNALS: dict[int, str] = {
     signal.SIGWINCH: RESIZE,
 }
 
+# Signals that stay ignored if they were ignored when the routine began (`nohup`
+# ignores SIGHUP; a shell ignores SIGINT and SIGQUIT for a job it ran in the background).
+_KEPT_IGNORED = {signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM}
+
 _SEQUENCES = {
     "\x1b[C": "right",
     "\x1bOC": "right",
@@ -122,6 +126,9 @@ class TerminalInput:
             os.set_blocking(end, False)
         self._old_wakeup = signal.set_wakeup_fd(self._pipe[1], warn_on_full_buffer=False)
         for signum in _SIGNALS:
+            if signum in _KEPT_IGNORED and signal.getsignal(signum) is signal.SIG_IGN:
+                self._saved_handlers[signum] = signal.SIG_IGN  # nohup, or a parent that asked: left so
+                continue
             self._saved_handlers[signum] = signal.signal(signum, self._on_signal)
         self._enter_cbreak()
         return self

@@ -607,6 +607,43 @@ def test_a_real_hook_process_reads_the_json(plan: Plan, tmp_path: Path) -> None:
     cues.close(time.monotonic, time.sleep)
 
 
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (not gone, and not a zombie waiting to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != b"Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to see what is left")
+@pytest.mark.parametrize(
+    "leaves",
+    [
+        "sleep 30 & echo $! > {pids}",  # the hook exits at once, its child goes on
+        "(trap '' TERM; exec sleep 30) & echo $! > {pids}; wait",  # the hook ends on SIGTERM, its child ignores it
+    ],
+    ids=["exits-and-leaves-a-child", "child-ignores-sigterm"],
+)
+def test_nothing_a_hook_left_running_outlives_the_routine(plan: Plan, tmp_path: Path, leaves: str) -> None:
+    pids = tmp_path / "pids"
+    cues = Cues(hook=["sh", "-c", leaves.format(pids=pids)])
+    cues.handle([step_event(plan, 1)], RoutineSession(plan, started=0.0), 10.0)
+    deadline = time.monotonic() + 20
+    while not (pids.exists() and pids.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    left = int(pids.read_text())
+    assert _running(left)
+    started = time.monotonic()
+    cues.close(time.monotonic, time.sleep)
+    assert time.monotonic() - started < HOOK_GRACE + 2 * KILL_AFTER + 1
+    deadline = time.monotonic() + 5  # init reaps what it inherited, a moment after it dies
+    while _running(left) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _running(left), "a process the hook started outlived the routine"
+    assert cues._children == []
+
+
 def test_a_hook_that_never_reads_its_input_never_blocks_the_routine(plan: Plan) -> None:
     """The step's JSON over 64 KiB (a long cue) to a hook that does not read it. Fails while the JSON
     goes through a pipe: the write waited for a reader forever, deaf to Ctrl-C, SIGTERM and SIGHUP."""
@@ -761,5 +798,5 @@ def test_a_real_speech_command_gets_a_cue_starting_with_a_dash_as_words(
     if run["stdin"]:
         assert run["stdin"] == text
         assert run["argv"] in ([name, "--stdin"], [name])
-    else:
-        assert run["argv"] == [name, "--", text]
+    else:  # spd-say also waits (-w) while it speaks
+        assert run["argv"] in ([name, "--", text], [name, "-w", "--", text])

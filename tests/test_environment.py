@@ -63,7 +63,7 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(isolated_home: Pat
     assert listing.stdout is not None
     listing.stdout.close()  # like `| head -0`
     _, err = listing.communicate(timeout=HANG_GUARD)
-    assert listing.returncode in (0, 1)
+    assert listing.returncode == 1  # the listing was not all written: not a success, but nothing to say
     assert err == b""
 
 
@@ -145,3 +145,31 @@ def test_a_huge_columns_on_a_real_terminal_is_held_to_its_real_width(isolated_ho
     lines = ptyutil.plain(ptyutil.transcript(child)).splitlines()
     assert lines, "nothing drawn"
     assert max(len(line) for line in lines) <= 80
+
+
+def test_under_nohup_a_hangup_does_not_end_the_routine(isolated_home: Path) -> None:
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if k != "STRETCHCOACH_DEBUG"} | {"STRETCHCOACH_HOME": str(isolated_home)}
+    routine = subprocess.Popen(
+        [*CLI, *ONE_SECOND, "--plain"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # what nohup does
+    )
+    try:
+        assert routine.stdout is not None
+        for line in routine.stdout:  # until the routine's timer has begun
+            if line.startswith("[00:00]"):
+                break
+        routine.send_signal(signal.SIGHUP)
+        out, err = routine.communicate(timeout=HANG_GUARD)
+    finally:
+        if routine.poll() is None:
+            routine.kill()
+            routine.wait()
+    assert routine.returncode == 0, err
+    assert "Routine complete." in out

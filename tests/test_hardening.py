@@ -742,7 +742,7 @@ def test_a_locked_history_holds_no_step_back_and_loses_nothing(isolated_home: Pa
         db.execute("BEGIN IMMEDIATE")
         assert routine.wait_for_steps(3, 5)  # two more 1 s steps while it is locked
         late = time.monotonic() - first - 2.0
-        assert late < 0.25 + 0.5, f"steps held back {late:.2f} s by the lock"  # HOLD_SECONDS, once, and slack
+        assert late < 0.25 + 0.75, f"steps held back {late:.2f} s by the lock"  # HOLD_SECONDS, once, and slack
         assert b"History " in routine.seen  # the one line saying the history is behind
         db.execute("ROLLBACK")
         db.close()

@@ -259,7 +259,7 @@ def test_a_hot_journal_beside_the_history_is_refused_not_played_back(recorded: P
     assert result.exit_code == ExitCode.USAGE
     assert error_line(result) == (
         f"{journal} is not stretchcoach's (its history never has a rollback journal), and opening the history "
-        f"would apply it. Both were left untouched; move {journal} away, then try again."
+        "would apply it. Both were left untouched; back up both files before you decide what to do with them."
     )
     after = listing(recorded.parent)
     assert {name: after[name] for name in before} == before

@@ -220,8 +220,8 @@ def test_a_lock_taken_mid_routine_holds_one_step_back_at_most_briefly(history_db
     held_until = 5.0 + saving.HOLD_SECONDS
     assert held_until < 10.0
     rung = bells.rung()
-    assert rung[-5:] == pytest.approx([10.0, 10.35, 15.0, 15.35, 15.7])  # on time once behind
-    assert all(t <= held_until + 0.01 for t in rung[:-5])  # the held step's bell: late at most HOLD, or dropped
+    assert rung[1:] == pytest.approx([10.0, 10.35, 15.0, 15.35, 15.7])  # on time once behind
+    assert 5.0 <= rung[0] <= held_until + 0.01  # the held step's bell: late by HOLD_SECONDS at most
     out = result.stdout
     assert out.index("[00:05] Supine hip flexor stretch — right side") < out.index(NOTE_BEHIND)
     assert out.index(NOTE_BEHIND) < out.index("[00:10] Child's pose") < out.index("History saved.")
@@ -290,7 +290,7 @@ def test_ctrl_c_while_a_step_waits_for_the_lock_ends_the_wait_at_once(history_db
 
 CLI = [sys.executable, "-m", "stretchcoach"]
 STEP_LINE = re.compile(rb"\[\d\d:\d\d\] [^\r\n]*")
-ON_TIME = 0.3  # seconds: a step line or bell this close to its time is on time (a 1 s step; busy CI)
+ON_TIME = 0.5  # seconds: a step line or bell this close to its time is on time (a 1 s step; busy CI)
 
 
 class PtyRun:
@@ -396,5 +396,5 @@ def test_ctrl_c_and_sigterm_exit_promptly_while_another_process_holds_the_lock(
         f"stretchcoach: the end of this routine was not saved: the history {history_db} {BUSY}; "
         "it shows the routine as unfinished.\n"
     )
-    assert took < saving.SIGNAL_WAIT_SECONDS + 1.0, took  # the bounded last try, the summary, the exit
+    assert took < saving.SIGNAL_WAIT_SECONDS + 1.5, took  # the bounded last try, the summary, the exit
     assert steps_saved(history_db) == [(None, ["planned"])]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from rich.text import Text
 from typer.testing import CliRunner, Result
 
@@ -26,7 +28,7 @@ from stretchcoach.model import Catalog
 from stretchcoach.safe_text import UNSAFE, json_text, visible
 
 from fakes import fake_runtime
-from helpers import back_relief
+from helpers import back_relief, flat
 
 HOSTILE = Path(__file__).parent / "data" / "hostile-text.yaml"
 # One of each kind: C0 (ESC, NUL, BEL, CR, FS), DEL, C1 (8-bit CSI), bidi, zero-width, tag characters.
@@ -165,8 +167,7 @@ def test_the_consoles_escape_text_but_keep_their_own_styles() -> None:
     written = out.getvalue()
     assert "\x1b]52" not in written
     assert "\x9b" not in written
-    assert "\x07" not in written
-    assert "Stretch \\x1b]52;c;aGk=" in written  # (Rich drops the BEL itself)
+    assert "Stretch \\x1b]52;c;aGk=" in written
     assert "now \\x9b2J" in written
     assert "\x1b[1m" in written  # the bold that stretchcoach asked for is still drawn
 
@@ -214,4 +215,47 @@ def test_a_tampered_history_is_shown_with_escapes(db_path: Path, catalog: Catalo
 def test_a_console_from_output_is_a_safe_one() -> None:
     assert isinstance(output.console(), output.SafeConsole)
     assert isinstance(output.error_console(), output.SafeConsole)
-    assert not isinstance(Console(), output.SafeConsole)
+
+
+MARKUP = ["[link=https://evil.example/x]Click me[/link]", "Lie [blink]down[/blink].", "[/]", "[bold red]Loud[/]"]
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_square_brackets_in_a_catalog_are_text_not_styles(text: str, tmp_path: Path) -> None:
+    catalog = tmp_path / "markup.yaml"
+    catalog.write_text(one_stretch(text) + "routines:\n  - {id: r, name: R, steps: [s]}\n", encoding="utf-8")
+    for args in (["list"], ["show", "s"], ["routine", "r", "--plan"]):
+        result = CliRunner().invoke(app, ["--catalog", str(catalog), *args], obj=fake_runtime())
+        assert result.exit_code == 0, result.output
+        assert text in flat(result.stdout), result.stdout  # shown as written: not a style, not a crash
+
+
+def test_square_brackets_in_the_history_are_text(db_path: Path, catalog: Catalog) -> None:
+    db = history.connect(db_path)
+    history.Recorder.start(db, back_relief(catalog), started_at=datetime.now(UTC), pain_before=3)
+    db.close()
+    raw = sqlite3.connect(db_path)
+    with raw:
+        raw.execute("UPDATE sessions SET routine = ?", ("[/]x",))
+    raw.close()
+    result = run("history", "--days", "1")
+    assert result.exit_code == 0, result.output
+    assert "[/]x" in result.stdout
+
+
+def test_json_keeps_every_character_on_an_ascii_only_stdout(isolated_home: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "STRETCHCOACH_DEBUG"}
+    env |= {"STRETCHCOACH_HOME": str(isolated_home), "PYTHONIOENCODING": "ascii"}
+    ran = subprocess.run(
+        [sys.executable, "-m", "stretchcoach", "show", "cat-cow", "--json"], capture_output=True, env=env, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.isascii()
+    phases = json.loads(ran.stdout)["timing"]["phases"]
+    assert phases[0]["cue"] == "Inhale — arch your back and look up to the ceiling"
+
+
+def test_columns_far_wider_than_any_screen_is_held_to_a_sane_width() -> None:
+    result = CliRunner().invoke(app, ["show", "childs-pose"], env={"COLUMNS": "100000"})
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.stdout.splitlines()) <= output.MAX_WIDTH
