@@ -39,9 +39,9 @@ def write_catalog(path: Path, count: int) -> Path:
 
 def write_history(path: Path, *, sessions: int, seed: int = 7) -> Path:
     """A history of ``sessions`` default routines, one every two hours back from now."""
-    from stretchcoach import history
-    from stretchcoach.catalog import load_catalog
-    from stretchcoach.plan import find_routine, plan_routine
+    from stretchcoach.catalog.assemble import load_catalog
+    from stretchcoach.core.plan import find_routine, plan_routine
+    from stretchcoach.history import db as history
 
     catalog = load_catalog(catalog_path=None, user_catalog=None)
     plan = plan_routine(catalog, find_routine(catalog, "back-relief"))

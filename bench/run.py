@@ -201,8 +201,8 @@ def _in_process(path: Path) -> float:
 
     from rich.console import Console
 
-    from stretchcoach import render
-    from stretchcoach.catalog import load_catalog
+    from stretchcoach.catalog.assemble import load_catalog
+    from stretchcoach.views import catalog as render
 
     best = float("inf")
     for _ in range(3):

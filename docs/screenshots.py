@@ -14,10 +14,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from stretchcoach import render, screen
-from stretchcoach.catalog import load_catalog
-from stretchcoach.plan import plan_routine
-from stretchcoach.session import RoutineSession
+from stretchcoach.catalog.assemble import load_catalog
+from stretchcoach.core.plan import plan_routine
+from stretchcoach.core.session import RoutineSession
+from stretchcoach.views import catalog as render
+from stretchcoach.views import routine as screen
 
 DOCS = Path(__file__).resolve().parent
 

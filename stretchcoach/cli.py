@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from . import __version__
-from .errors import ExitCode, StretchcoachError
+from stretchcoach import __version__
+from stretchcoach.errors import ExitCode, StretchcoachError
 
 if TYPE_CHECKING:
-    from .model import Catalog
-    from .paths import Paths
-    from .runtime import Runtime
+    from stretchcoach.core.model import Catalog
+    from stretchcoach.paths import Paths
+    from stretchcoach.runtime import Runtime
 
 DEBUG_ENV = "STRETCHCOACH_DEBUG"
 _RESOLVED = "stretchcoach.command"  # the subcommand being run, kept in the group's context meta
@@ -47,19 +47,19 @@ class _Commands(TyperGroup):
         try:
             code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except UsageError as exc:
-            from .usage import is_help, usage_line
+            from stretchcoach.usage import is_help, usage_line
 
             if exc.ctx is None:  # an error in the top-level options
                 exc.ctx = self.context_class(self, info_name=prog_name or self.name)
             if is_help(exc):
                 sys.stderr.write(exc.ctx.get_help() + "\n")
             else:
-                from .output import print_error
+                from stretchcoach.views.output import print_error
 
                 print_error(usage_line(exc))
             code = ExitCode.USAGE
         except ClickException as exc:
-            from .output import print_error
+            from stretchcoach.views.output import print_error
 
             print_error(exc.format_message())
             code = exc.exit_code
@@ -78,7 +78,7 @@ class _Commands(TyperGroup):
         except UsageError as exc:
             if type(exc) is not UsageError or not args:
                 raise
-            from .usage import UnknownCommand
+            from stretchcoach.usage import UnknownCommand
 
             raise UnknownCommand(args[0], ctx) from None
         ctx.meta[_RESOLVED] = (name, command)
@@ -97,7 +97,7 @@ class _Commands(TyperGroup):
         except StretchcoachError as exc:
             if _debugging(ctx):
                 raise
-            from .output import print_error
+            from stretchcoach.views.output import print_error
 
             print_error(exc.message)
             raise typer.Exit(int(exc.exit_code)) from None
@@ -162,7 +162,7 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
-    from .paths import resolve_paths
+    from stretchcoach.paths import resolve_paths
 
     ctx.obj = Settings(catalog_path=catalog, paths=resolve_paths(), runtime=ctx.obj)
 
@@ -171,14 +171,14 @@ def _settings(ctx: typer.Context) -> Settings:
     settings = ctx.find_root().obj
     if isinstance(settings, Settings):
         return settings
-    from .paths import resolve_paths  # completion runs without the root callback
+    from stretchcoach.paths import resolve_paths  # completion runs without the root callback
 
     catalog = ctx.find_root().params.get("catalog")
     return Settings(catalog_path=Path(catalog) if catalog else None, paths=resolve_paths())
 
 
 def _catalog(ctx: typer.Context) -> Catalog:
-    from .catalog import load_catalog
+    from stretchcoach.catalog.assemble import load_catalog
 
     settings = _settings(ctx)
     return load_catalog(
@@ -204,9 +204,9 @@ def list_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """List the stretches and routines in the catalog."""
     from rich.text import Text
 
-    from . import render
-    from .output import console, print_json, write_plain
-    from .plan import plan_routine
+    from stretchcoach.core.plan import plan_routine
+    from stretchcoach.views import catalog as render
+    from stretchcoach.views.output import console, print_json, write_plain
 
     catalog = _catalog(ctx)
     totals = {r.id: plan_routine(catalog, r).total_seconds for r in catalog.routines}
@@ -243,8 +243,8 @@ def show(
     as_json: JsonFlag = False,
 ) -> None:
     """Show how to do one stretch."""
-    from . import render
-    from .output import console, print_json
+    from stretchcoach.views import catalog as render
+    from stretchcoach.views.output import console, print_json
 
     catalog = _catalog(ctx)
     found = catalog.find_stretch(stretch)
@@ -268,10 +268,10 @@ def validate(
 
     Routines may name stretches of the catalog in use (the built-in one, or --catalog).
     """
-    from .errors import CatalogError
-    from .loader import read_catalog
-    from .output import error_console, write_plain
-    from .paths import builtin_catalog_path
+    from stretchcoach.catalog.loader import read_catalog
+    from stretchcoach.errors import CatalogError
+    from stretchcoach.paths import builtin_catalog_path
+    from stretchcoach.views.output import error_console, write_plain
 
     base = read_catalog(_settings(ctx).catalog_path or builtin_catalog_path())
     known = {s.id: s for s in base.stretches}
@@ -298,7 +298,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _parse_duration(value: str, *, lowest: int) -> int:
-    from .loader import MAX_SECONDS, parse_duration
+    from stretchcoach.catalog.loader import MAX_SECONDS, parse_duration
 
     seconds = parse_duration(value)
     if seconds is None or not lowest <= seconds <= MAX_SECONDS:
@@ -415,7 +415,7 @@ def routine(
 
     Keys: space/p pause, n/→ next, b/← back, +/- 10 s, h this hurts (stop), q/Esc quit.
     """
-    from .plan import PlanOptions, find_routine, plan_routine
+    from stretchcoach.core.plan import PlanOptions, find_routine, plan_routine
 
     catalog = _catalog(ctx)
     options = PlanOptions(
@@ -432,8 +432,8 @@ def routine(
     if as_json and not show_plan:
         raise typer.BadParameter("--json goes with --plan", param_hint="--json")
     if show_plan:
-        from . import screen
-        from .output import console, print_json
+        from stretchcoach.views import routine as screen
+        from stretchcoach.views.output import console, print_json
 
         if as_json:
             print_json(plan.to_json())
@@ -444,8 +444,8 @@ def routine(
             out.print(f"• {change}", markup=False)
         return
 
-    from .coach import CoachOptions, coach
-    from .runtime import Runtime
+    from stretchcoach.commands.routine import CoachOptions, coach
+    from stretchcoach.runtime import Runtime
 
     settings = _settings(ctx)
     outcome = coach(
@@ -472,8 +472,8 @@ def routine(
 @app.command()
 def safety(ctx: typer.Context) -> None:
     """Urgent signs that need a doctor now, and the rule for these stretches."""
-    from . import render
-    from .output import console
+    from stretchcoach.views import catalog as render
+    from stretchcoach.views.output import console
 
     console().print(render.safety_view(_catalog(ctx).warning))
 
@@ -490,9 +490,9 @@ def history(
     """Recent routines, streaks, pain trend, and whether the rule says to stop."""
     from datetime import UTC, datetime
 
-    from . import report
-    from .history_report import build_report
-    from .output import console, print_json
+    from stretchcoach.history.report import build_report
+    from stretchcoach.views import history as report
+    from stretchcoach.views.output import console, print_json
 
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv", param_hint="--csv")
@@ -506,7 +506,7 @@ def history(
     if as_json:
         print_json(data.to_json())
     elif as_csv:
-        from .output import write_plain
+        from stretchcoach.views.output import write_plain
 
         write_plain(report.sessions_csv(data.sessions))
     else:
@@ -539,7 +539,7 @@ def _cannot_write(exc: OSError) -> None:
     pipe), or the system refused something else. One line, exit 1, no traceback."""
     import errno
 
-    from .errors import os_problem
+    from stretchcoach.errors import os_problem
 
     writing = exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF)
     if writing:

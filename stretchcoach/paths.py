@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StretchcoachError
+from stretchcoach.errors import StretchcoachError
 
 APP_NAME = "stretchcoach"
 HOME_ENV = "STRETCHCOACH_HOME"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
 
-from .terminal import InputSource, TerminalInput
+from stretchcoach.live.terminal import InputSource, TerminalInput
 
 # Keys and signals for a routine: ``keys`` says whether to read keys at all, and
 # ``restore_cursor`` whether to show the cursor again on the way out.

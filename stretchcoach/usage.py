@@ -18,7 +18,7 @@ from typer._click.exceptions import (
     UsageError,
 )
 
-from .suggest import closest
+from stretchcoach.core.suggest import closest
 
 
 class UnknownCommand(UsageError):

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from stretchcoach import yamlnodes
-from stretchcoach.catalog import load_catalog
-from stretchcoach.model import Catalog
-from stretchcoach.plan import Plan, find_routine, plan_routine
+from stretchcoach.catalog import yamlnodes
+from stretchcoach.catalog.assemble import load_catalog
+from stretchcoach.core.model import Catalog
+from stretchcoach.core.plan import Plan, find_routine, plan_routine
 
 from helpers import required_in_ci
 

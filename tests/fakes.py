@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import IO
 
+from stretchcoach.core.session import Event, RoutineSession
+from stretchcoach.live.terminal import InputSource
 from stretchcoach.runtime import Runtime
-from stretchcoach.session import Event, RoutineSession
-from stretchcoach.terminal import InputSource
 
 
 class FakeClock:

@@ -17,8 +17,8 @@ import pytest
 from rich.console import Console, RenderableType
 from rich.style import Style
 
-from stretchcoach.model import Catalog
-from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
+from stretchcoach.core.model import Catalog
+from stretchcoach.core.plan import Plan, PlanOptions, find_routine, plan_routine
 
 # Wide enough that no table cell or panel line of stretchcoach's wraps.
 WIDE = {"COLUMNS": "200"}

@@ -106,7 +106,7 @@ os._exit(0)
 
 def newer_history(path: Path) -> Path:
     """A stretchcoach history one migration ahead of this version (``user_version`` 3)."""
-    from stretchcoach import history
+    from stretchcoach.history import db as history
 
     history.connect(path).close()
     db = sqlite3.connect(path, isolation_level=None)

@@ -22,7 +22,11 @@ from typing import Any
 
 import pytest
 
-from stretchcoach.cues import (
+from stretchcoach.core.model import Catalog
+from stretchcoach.core.plan import Plan
+from stretchcoach.core.session import Event, EventKind, Outcome, RoutineSession
+from stretchcoach.errors import StretchcoachError
+from stretchcoach.live.cues import (
     BELL_GAP,
     DONE_BELLS,
     HOOK_GRACE,
@@ -40,11 +44,7 @@ from stretchcoach.cues import (
     speech_command,
     spoken_text,
 )
-from stretchcoach.errors import StretchcoachError
-from stretchcoach.model import Catalog
-from stretchcoach.plan import Plan
-from stretchcoach.session import Event, EventKind, Outcome, RoutineSession
-from stretchcoach.timer import run_routine
+from stretchcoach.live.loop import run_routine
 
 from fakes import FakeClock, ScriptedInput, SilentDisplay, TimedWriter
 from helpers import back_relief

@@ -489,7 +489,7 @@ def empty_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def invoke(argv: list[str], cwd: Path) -> Any:
     """Run ``stretchcoach ARGV`` in-process; a routine that would really start fails the test instead."""
     with (
-        mock.patch("stretchcoach.coach.coach", side_effect=AssertionError("a routine started")),
+        mock.patch("stretchcoach.commands.routine.coach", side_effect=AssertionError("a routine started")),
         contextlib.chdir(cwd),  # relative FILE arguments find nothing
     ):
         return runner.invoke(app, argv)

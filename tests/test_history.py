@@ -19,13 +19,14 @@ from typing import IO
 
 import pytest
 
-from stretchcoach import history, history_file
+from stretchcoach.core.model import Catalog
+from stretchcoach.core.plan import Plan, PlanOptions, find_routine, plan_routine
+from stretchcoach.core.session import Outcome, RoutineSession
 from stretchcoach.errors import ExitCode, StretchcoachError
-from stretchcoach.history import Recorder
-from stretchcoach.history_errors import HistoryError
-from stretchcoach.model import Catalog
-from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
-from stretchcoach.session import Outcome, RoutineSession
+from stretchcoach.history import db as history
+from stretchcoach.history import files as history_file
+from stretchcoach.history.db import Recorder
+from stretchcoach.history.errors import HistoryError
 
 from helpers import GARBAGE
 

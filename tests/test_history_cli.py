@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from stretchcoach import history
 from stretchcoach.cli import app
-from stretchcoach.history import Recorder
-from stretchcoach.model import Catalog
-from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
-from stretchcoach.report import sparkline, verdict_panel
-from stretchcoach.rule import Verdict
-from stretchcoach.session import Outcome, RoutineSession
+from stretchcoach.core.model import Catalog
+from stretchcoach.core.plan import Plan, PlanOptions, find_routine, plan_routine
+from stretchcoach.core.rule import Verdict
+from stretchcoach.core.session import Outcome, RoutineSession
+from stretchcoach.history import db as history
+from stretchcoach.history.db import Recorder
+from stretchcoach.views.history import sparkline, verdict_panel
 
 from fakes import fake_runtime
 from helpers import BOX_DRAWING, GARBAGE, WARNING, WIDE, flat, is_red, rows, styled_lines

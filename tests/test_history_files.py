@@ -23,10 +23,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from stretchcoach import history, history_file
 from stretchcoach.cli import app
 from stretchcoach.errors import ExitCode
-from stretchcoach.history_errors import HistoryError, Problem
+from stretchcoach.history import db as history
+from stretchcoach.history import files as history_file
+from stretchcoach.history.errors import HistoryError, Problem
 
 from fakes import fake_runtime
 from helpers import GARBAGE

@@ -30,11 +30,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from stretchcoach import history, saving
 from stretchcoach.cli import app
-from stretchcoach.history import Recorder
-from stretchcoach.model import Catalog
-from stretchcoach.session import RoutineSession
+from stretchcoach.core.model import Catalog
+from stretchcoach.core.session import RoutineSession
+from stretchcoach.history import db as history
+from stretchcoach.history import saving
+from stretchcoach.history.db import Recorder
 
 from fakes import FakeClock, ScriptedInput, TimedWriter, fake_runtime
 from helpers import back_relief
@@ -127,7 +128,7 @@ def test_a_full_disk_is_kept_and_retried_not_given_up(history_db: Path, catalog:
         assert recorder.failure is not None
         assert recorder.failure.sqlite_errorcode == sqlite3.SQLITE_FULL
         assert not recorder.gave_up
-        from stretchcoach.history_errors import why_not_saved
+        from stretchcoach.history.errors import why_not_saved
 
         assert why_not_saved(history_db, recorder.failure) == "is on a full disk"
         db.execute(f"PRAGMA max_page_count = {pages + 100}")  # space is freed

@@ -17,11 +17,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stretchcoach import loader, yamlnodes
-from stretchcoach.catalog import load_catalog
-from stretchcoach.errors import CatalogError, ExitCode
-from stretchcoach.loader import MAX_REPS, MAX_SECONDS, CatalogFile, parse_catalog, parse_duration, read_catalog
-from stretchcoach.model import (
+from stretchcoach.catalog import loader, yamlnodes
+from stretchcoach.catalog.assemble import load_catalog
+from stretchcoach.catalog.loader import MAX_REPS, MAX_SECONDS, CatalogFile, parse_catalog, parse_duration, read_catalog
+from stretchcoach.core.model import (
     Breath,
     Catalog,
     Cycle,
@@ -33,8 +32,9 @@ from stretchcoach.model import (
     Stretch,
     human_seconds,
 )
+from stretchcoach.errors import CatalogError, ExitCode
 from stretchcoach.paths import builtin_catalog_path
-from stretchcoach.render import routine_json, stretch_json
+from stretchcoach.views.catalog import routine_json, stretch_json
 
 from bad_catalogs import BAD
 from helpers import SEED_IDS, required_in_ci

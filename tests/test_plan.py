@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stretchcoach.errors import ExitCode, StretchcoachError
-from stretchcoach.model import Breath, Catalog, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
-from stretchcoach.plan import (
+from stretchcoach.core.model import Breath, Catalog, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
+from stretchcoach.core.plan import (
     HOLD_STEP,
     MAX_HOLD,
     MAX_REPS,
@@ -24,6 +23,7 @@ from stretchcoach.plan import (
     find_routine,
     plan_routine,
 )
+from stretchcoach.errors import ExitCode, StretchcoachError
 
 # -- building catalogs by hand ---------------------------------------------------------
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stretchcoach import rule
-from stretchcoach.rule import Persistence, Verdict, after_routine, persistence, streaks
+from stretchcoach.core import rule
+from stretchcoach.core.rule import Persistence, Verdict, after_routine, persistence, streaks
 
 NOW = datetime(2025, 3, 20, 12, 0, tzinfo=UTC)
 TODAY = date(2025, 3, 20)

@@ -20,12 +20,13 @@ import pytest
 from rich.text import Text
 from typer.testing import CliRunner, Result
 
-from stretchcoach import history, output
+from stretchcoach.catalog.loader import parse_catalog
 from stretchcoach.cli import app
+from stretchcoach.core.model import Catalog
+from stretchcoach.core.safe_text import UNSAFE, json_text, visible
 from stretchcoach.errors import CatalogError
-from stretchcoach.loader import parse_catalog
-from stretchcoach.model import Catalog
-from stretchcoach.safe_text import UNSAFE, json_text, visible
+from stretchcoach.history import db as history
+from stretchcoach.views import output
 
 from fakes import fake_runtime
 from helpers import back_relief, flat

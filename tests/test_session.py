@@ -8,10 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stretchcoach.errors import ExitCode
-from stretchcoach.model import Catalog, Side
-from stretchcoach.plan import Plan, StepKind
-from stretchcoach.session import (
+from stretchcoach.core.model import Catalog, Side
+from stretchcoach.core.plan import Plan, StepKind
+from stretchcoach.core.session import (
     ADJUST_SECONDS,
     DONE_SHARE,
     LAST_SECONDS,
@@ -22,6 +21,7 @@ from stretchcoach.session import (
     RoutineSession,
     Status,
 )
+from stretchcoach.errors import ExitCode
 
 from helpers import back_relief
 

@@ -30,7 +30,7 @@ if sys.platform == "win32":  # pragma: no cover
     pytest.skip("pseudo-terminals are POSIX only", allow_module_level=True)
 pexpect = pytest.importorskip("pexpect", reason="the pty tests drive a real terminal with pexpect")
 
-from stretchcoach.terminal import INTERRUPT, cbreak_mode  # noqa: E402
+from stretchcoach.live.terminal import INTERRUPT, cbreak_mode  # noqa: E402
 
 from ptyutil import (  # noqa: E402  (needs pexpect, checked just above)
     ALT_SCREEN_OFF,
@@ -160,7 +160,7 @@ def test_sigquit_is_an_interrupt() -> None:
     """In a child process: a SIGQUIT with its default action dumps core (and would take pytest with it)."""
     code = (
         "import os, signal\n"
-        "from stretchcoach.terminal import TerminalInput\n"
+        "from stretchcoach.live.terminal import TerminalInput\n"
         "with TerminalInput(None) as inputs:\n"
         "    os.kill(os.getpid(), signal.SIGQUIT)\n"
         "    print(inputs.wait(5.0))\n"
@@ -172,7 +172,7 @@ def test_sigquit_is_an_interrupt() -> None:
 
 SUSPENDING = """
 import os, signal, subprocess, sys, time
-from stretchcoach.terminal import CONTINUE, TerminalInput
+from stretchcoach.live.terminal import CONTINUE, TerminalInput
 if sys.argv[1] == "ignored":
     signal.signal(signal.SIGTSTP, signal.SIG_IGN)
 sibling = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])  # the rest of the job

@@ -9,12 +9,12 @@ from collections.abc import Collection, Sequence
 import pytest
 from rich.console import Console
 
-from stretchcoach import screen
-from stretchcoach.cues import Cues
-from stretchcoach.model import Catalog
-from stretchcoach.plan import Plan, PlanOptions, find_routine, plan_routine
-from stretchcoach.session import Event, EventKind, Outcome, RoutineSession, Status
-from stretchcoach.timer import LiveDisplay, PlainDisplay, run_routine
+from stretchcoach.core.model import Catalog
+from stretchcoach.core.plan import Plan, PlanOptions, find_routine, plan_routine
+from stretchcoach.core.session import Event, EventKind, Outcome, RoutineSession, Status
+from stretchcoach.live.cues import Cues
+from stretchcoach.live.loop import LiveDisplay, PlainDisplay, run_routine
+from stretchcoach.views import routine as screen
 
 from fakes import FakeClock, ScriptedInput, TimedWriter
 from helpers import flat

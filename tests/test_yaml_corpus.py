@@ -16,10 +16,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from stretchcoach import yamlnodes
+from stretchcoach.catalog import yamlnodes
+from stretchcoach.catalog.loader import CatalogFile, parse_catalog
 from stretchcoach.cli import app
 from stretchcoach.errors import CatalogError
-from stretchcoach.loader import CatalogFile, parse_catalog
 
 from helpers import required_in_ci
 

@@ -14,12 +14,12 @@ from typing import IO, TYPE_CHECKING, Protocol
 
 from rich.console import Console
 
-from . import screen
-from .cues import Cues
-from .plan import Plan, StepKind
-from .safe_text import visible
-from .session import ADJUST_SECONDS, Event, EventKind, Outcome, RoutineSession
-from .terminal import CONTINUE, HANGUP, INTERRUPT, RESIZE, SUSPEND, TERMINATE, InputSource
+from stretchcoach.core.plan import Plan, StepKind
+from stretchcoach.core.safe_text import visible
+from stretchcoach.core.session import ADJUST_SECONDS, Event, EventKind, Outcome, RoutineSession
+from stretchcoach.live.cues import Cues
+from stretchcoach.live.terminal import CONTINUE, HANGUP, INTERRUPT, RESIZE, SUSPEND, TERMINATE, InputSource
+from stretchcoach.views import routine as screen
 
 if TYPE_CHECKING:
     from rich.live import Live

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import CatalogError, os_problem
-from .loader import CatalogFile, read_catalog
-from .model import Catalog
-from .paths import builtin_catalog_path
+from stretchcoach.catalog.loader import CatalogFile, read_catalog
+from stretchcoach.core.model import Catalog
+from stretchcoach.errors import CatalogError, os_problem
+from stretchcoach.paths import builtin_catalog_path
 
 MIN_CACHED_BYTES = 256 * 1024  # smaller files parse faster than a cache round trip
 
@@ -56,7 +56,7 @@ def _read_base(path: Path, cache_dir: Path | None) -> CatalogFile:
         large = False
     if not large:
         return read_catalog(path)
-    from . import catalog_cache  # only large files: it brings hashlib, json and tempfile
+    from stretchcoach.catalog import cache as catalog_cache  # only large files: hashlib, json, tempfile
 
     cached = catalog_cache.load(cache_dir, path)
     if cached is not None:

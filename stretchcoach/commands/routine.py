@@ -18,21 +18,24 @@ from typing import TYPE_CHECKING
 from rich.panel import Panel
 from rich.text import Text
 
-from . import render, report, rule, screen
-from .cues import Cues, find_speech_command, parse_hook
-from .localtime import local, zone_note
-from .model import human_seconds
-from .output import console, print_error
-from .paths import Paths
-from .plan import Plan
-from .runtime import Runtime
-from .session import Outcome, RoutineSession
-from .timer import LiveDisplay, PlainDisplay, run_routine
+from stretchcoach.core import rule
+from stretchcoach.core.model import human_seconds
+from stretchcoach.core.plan import Plan
+from stretchcoach.core.session import Outcome, RoutineSession
+from stretchcoach.live.cues import Cues, find_speech_command, parse_hook
+from stretchcoach.live.loop import LiveDisplay, PlainDisplay, run_routine
+from stretchcoach.localtime import local, zone_note
+from stretchcoach.paths import Paths
+from stretchcoach.runtime import Runtime
+from stretchcoach.views import catalog as render
+from stretchcoach.views import history as report
+from stretchcoach.views import routine as screen
+from stretchcoach.views.output import console, print_error
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from .saving import Saver
+    from stretchcoach.history.saving import Saver
 
 PAIN_PROMPT = "Back pain right now, 0–10 (Enter to skip): "
 _NO_PAIN_AFTER = (Outcome.INTERRUPTED, Outcome.TERMINATED, Outcome.HANGUP)
@@ -129,9 +132,9 @@ def _start_saving(
 ) -> Saver:
     """Save the session row before the first step. Anything but a busy database stops here, with
     nothing done yet to lose; a busy one is waited for a little, then the routine starts behind."""
-    from .history import Recorder, is_busy
-    from .history_errors import from_sqlite
-    from .saving import Saver
+    from stretchcoach.history.db import Recorder, is_busy
+    from stretchcoach.history.errors import from_sqlite
+    from stretchcoach.history.saving import Saver
 
     recorder = Recorder.start(db, plan, started_at=runtime.now(), pain_before=pain_before)
     if recorder.failure is not None and not is_busy(recorder.failure):
@@ -143,7 +146,7 @@ def _start_saving(
 
 def _finish_saving(saver: Saver, runtime: Runtime, *, signalled: bool) -> None:
     """The last save waits a little (less after a signal); if it still fails, one line says so."""
-    from .saving import FINAL_WAIT_SECONDS, SIGNAL_WAIT_SECONDS
+    from stretchcoach.history.saving import FINAL_WAIT_SECONDS, SIGNAL_WAIT_SECONDS
 
     try:
         saved = saver.wait_at_end(runtime.sleep, seconds=SIGNAL_WAIT_SECONDS if signalled else FINAL_WAIT_SECONDS)
@@ -184,8 +187,8 @@ def _run(plan: Plan, *, options: CoachOptions, runtime: Runtime, cues: Cues, sav
 def open_history(paths: Paths, *, reset: bool, runtime: Runtime) -> sqlite3.Connection:
     """Open the history. Only a damaged one may be moved aside, and only if the user says so:
     with ``reset`` (after a check of every page), or answering yes on a terminal."""
-    from .history_errors import HistoryError
-    from .history_file import check_integrity, move_aside, open_for_writing, still_damaged
+    from stretchcoach.history.errors import HistoryError
+    from stretchcoach.history.files import check_integrity, move_aside, open_for_writing, still_damaged
 
     note = zone_note()
     if note:
@@ -233,8 +236,8 @@ def _first_run_safety(paths: Paths, warning: str, *, plain: bool) -> bool:
 
 
 def _persistence_check(db: sqlite3.Connection, paths: Paths, runtime: Runtime) -> None:
-    from .history import checkins
-    from .history_errors import guarded
+    from stretchcoach.history.db import checkins
+    from stretchcoach.history.errors import guarded
 
     now = runtime.now()
     with guarded(paths.history_db):
@@ -245,7 +248,7 @@ def _persistence_check(db: sqlite3.Connection, paths: Paths, runtime: Runtime) -
 
 
 def _intro(plan: Plan, warning: str, *, plain: bool, with_warning: bool) -> None:
-    from .safety import SEE_SAFETY
+    from stretchcoach.core.safety import SEE_SAFETY
 
     out = console()
     total = human_seconds(plan.total_seconds)

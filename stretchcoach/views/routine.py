@@ -11,9 +11,9 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from .model import human_seconds
-from .plan import Plan, Step, StepKind
-from .session import Outcome, RoutineSession, Status, StepRecord
+from stretchcoach.core.model import human_seconds
+from stretchcoach.core.plan import Plan, Step, StepKind
+from stretchcoach.core.session import Outcome, RoutineSession, Status, StepRecord
 
 # Quit and "this hurts" come first, so they stay on screen when the hints are cut.
 KEY_HINTS = "q quit · h this hurts · space pause · n next · b back · +/- 10 s"

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import yaml
 
-from .errors import CatalogError
-from .errors import os_problem as _os_problem
-from .model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch, Timing
-from .safe_text import describe, first_unsafe
-from .suggest import closest
-from .yamlnodes import compose
+from stretchcoach.catalog.yamlnodes import compose
+from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch, Timing
+from stretchcoach.core.safe_text import describe, first_unsafe
+from stretchcoach.core.suggest import closest
+from stretchcoach.errors import CatalogError
+from stretchcoach.errors import os_problem as _os_problem
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 16 * 1024 * 1024

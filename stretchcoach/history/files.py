@@ -26,9 +26,9 @@ from enum import Enum
 from functools import cache
 from pathlib import Path
 
-from . import history
-from .errors import ExitCode, StretchcoachError, os_problem
-from .history_errors import (
+from stretchcoach.errors import ExitCode, StretchcoachError, os_problem
+from stretchcoach.history import db as history
+from stretchcoach.history.errors import (
     HistoryError,
     Problem,
     damaged,
@@ -37,8 +37,8 @@ from .history_errors import (
     guarded,
     not_a_directory,
 )
-from .history_errors import cannot_write as _cannot_write
-from .history_errors import read_only_mount as _read_only_mount
+from stretchcoach.history.errors import cannot_write as _cannot_write
+from stretchcoach.history.errors import read_only_mount as _read_only_mount
 
 OPEN_WAIT_MS = 2_000  # before a routine: how long creating or migrating waits for another writer
 READ_WAIT_MS = 2_000  # `history`: how long a read waits (WAL readers only wait while a WAL is recovered)

@@ -9,8 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .model import Catalog, Cycle, Hold, Routine, Stretch, human_seconds
-from .safety import NOT_ADVICE, RED_FLAGS, SEE_SAFETY, URGENT
+from stretchcoach.core.model import Catalog, Cycle, Hold, Routine, Stretch, human_seconds
+from stretchcoach.core.safety import NOT_ADVICE, RED_FLAGS, SEE_SAFETY, URGENT
 
 
 def stretch_table(catalog: Catalog) -> Table:

@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .errors import StretchcoachError
-from .plan import Step, StepKind
-from .session import Event, EventKind, Outcome, RoutineSession
+from stretchcoach.core.plan import Step, StepKind
+from stretchcoach.core.session import Event, EventKind, Outcome, RoutineSession
+from stretchcoach.errors import StretchcoachError
 
 SPEECH_COMMANDS = ("espeak-ng", "espeak", "spd-say", "say")
 SPOKEN_MAX = 2000  # characters of one cue read aloud: minutes of speech, and well within one argument

@@ -16,10 +16,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .history import SessionRow
-from .localtime import local
-from .model import human_seconds
-from .rule import Persistence, Verdict, after_routine
+from stretchcoach.core.model import human_seconds
+from stretchcoach.core.rule import Persistence, Verdict, after_routine
+from stretchcoach.history.db import SessionRow
+from stretchcoach.localtime import local
 
 SPARKS = "▁▂▃▄▅▆▇█"
 OUTCOME_LABELS = {None: "unfinished", "hurt": "this hurts"}

@@ -19,7 +19,7 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 
-from .safe_text import UNSAFE, json_text, visible
+from stretchcoach.core.safe_text import UNSAFE, json_text, visible
 
 
 class SafeConsole(Console):

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from .errors import StretchcoachError
-from .model import Breath, Catalog, Cycle, Hold, Routine, Side, Stretch, human_seconds
-from .suggest import closest
+from stretchcoach.core.model import Breath, Catalog, Cycle, Hold, Routine, Side, Stretch, human_seconds
+from stretchcoach.core.suggest import closest
+from stretchcoach.errors import StretchcoachError
 
 # --minutes scales holds and repetitions only within these bounds: shorter holds
 # stop being a stretch, longer ones stop being comfortable. Breathing phases

@@ -20,9 +20,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .localtime import local
-from .plan import Plan
-from .session import RoutineSession
+from stretchcoach.core.plan import Plan
+from stretchcoach.core.session import RoutineSession
+from stretchcoach.localtime import local
 
 APPLICATION_ID = 0x53744368  # "StCh": PRAGMA application_id of every stretchcoach history
 
@@ -123,7 +123,7 @@ def parse_time(text: str) -> datetime:
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed, owner-only) and migrate the history at ``path`` for writing."""
-    from .history_file import open_for_writing
+    from stretchcoach.history.files import open_for_writing
 
     return open_for_writing(path)
 
@@ -155,7 +155,7 @@ class Recorder:
     disk is full) loses nothing: the next :meth:`save` writes everything still
     unsaved, the session row itself included. Writes never wait for a lock
     (``busy_timeout`` 0): whoever drives the recorder decides how long to keep
-    trying (see :mod:`stretchcoach.saving`).
+    trying (see :mod:`stretchcoach.history.saving`).
     """
 
     def __init__(self, db: sqlite3.Connection, plan: Plan, *, started_at: datetime, pain_before: int | None) -> None:

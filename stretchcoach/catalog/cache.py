@@ -16,9 +16,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .loader import CatalogFile
-from .model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
+from stretchcoach import __version__
+from stretchcoach.catalog.loader import CatalogFile
+from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
 
 
 def cache_key(path: Path) -> tuple[Path, str]:

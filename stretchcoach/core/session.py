@@ -13,9 +13,9 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .errors import ExitCode
-from .model import Side
-from .plan import Plan, Step, StepKind
+from stretchcoach.core.model import Side
+from stretchcoach.core.plan import Plan, Step, StepKind
+from stretchcoach.errors import ExitCode
 
 ADJUST_SECONDS = 10
 SHORTEST_STEP = 1  # "-" never leaves a step shorter than what is already done, plus this

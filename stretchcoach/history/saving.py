@@ -35,10 +35,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .history import Recorder, is_busy
-from .history_errors import why_not_saved
-from .session import RoutineSession
-from .terminal import HANGUP, INTERRUPT, TERMINATE, InputSource
+from stretchcoach.core.session import RoutineSession
+from stretchcoach.history.db import Recorder, is_busy
+from stretchcoach.history.errors import why_not_saved
+from stretchcoach.live.terminal import HANGUP, INTERRUPT, TERMINATE, InputSource
 
 HOLD_SECONDS = 0.25
 POLL_SECONDS = 0.05  # between tries while the announcement waits

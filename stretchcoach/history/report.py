@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import history, rule
-from .history_errors import guarded
-from .history_file import open_for_reading
-from .localtime import local, zone_note
-from .report import HistoryReport
+from stretchcoach.core import rule
+from stretchcoach.history import db as history
+from stretchcoach.history.errors import guarded
+from stretchcoach.history.files import open_for_reading
+from stretchcoach.localtime import local, zone_note
+from stretchcoach.views.history import HistoryReport
 
 if TYPE_CHECKING:
     import sqlite3
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 def build_report(path: Path, *, days: int, now: datetime, names: dict[str, str]) -> HistoryReport:
     note = zone_note()
     if note:
-        from .output import print_error
+        from stretchcoach.views.output import print_error
 
         print_error(note)
     db = open_for_reading(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .suggest import closest
+from stretchcoach.core.suggest import closest
 
 
 class Side(StrEnum):

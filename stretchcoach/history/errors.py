@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 
-from . import history
-from .errors import ExitCode, StretchcoachError, os_problem
+from stretchcoach.errors import ExitCode, StretchcoachError, os_problem
+from stretchcoach.history import db as history
 
 FULL_BELOW = 64 * 1024  # bytes free under which a failed write is put down to a full disk
 RESET = "Run `stretchcoach routine --reset-history` to move it aside and start a new history."
