@@ -40,15 +40,15 @@ def write_catalog(path: Path, count: int) -> Path:
 def write_history(path: Path, *, sessions: int, seed: int = 7) -> Path:
     """A history of ``sessions`` default routines, one every two hours back from now."""
     from stretchcoach.catalog.assemble import load_catalog
-    from stretchcoach.core.plan import find_routine, plan_routine
-    from stretchcoach.history import db as history
+    from stretchcoach.core.plan import plan_routine
+    from stretchcoach.history.store import open_for_writing
 
     catalog = load_catalog(catalog_path=None, user_catalog=None)
-    plan = plan_routine(catalog, find_routine(catalog, "back-relief"))
+    plan = plan_routine(catalog, catalog.get_routine("back-relief"))
     rng = random.Random(seed)
     now = datetime.now(UTC)
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = history.connect(path)
+    db = open_for_writing(path).db  # checked, owner-only, migrated; filled below with plain SQL
     outcomes = ["completed"] * 8 + ["quit", "interrupted"]
     session_rows = []
     step_rows = []

@@ -18,7 +18,7 @@ from stretchcoach.catalog.assemble import load_catalog
 from stretchcoach.core.plan import plan_routine
 from stretchcoach.core.session import RoutineSession
 from stretchcoach.views import catalog as render
-from stretchcoach.views import routine as screen
+from stretchcoach.views.live import live_view
 
 DOCS = Path(__file__).resolve().parent
 
@@ -37,17 +37,13 @@ def main() -> None:
     out.save_svg(str(DOCS / "list.svg"), title="stretchcoach list")
 
     out = _console(90)
-    stretch = catalog.find_stretch("cat-cow")
-    assert stretch is not None
-    out.print(render.stretch_panel(stretch, catalog.warning))
+    out.print(render.stretch_panel(catalog.get_stretch("cat-cow"), catalog.warning))
     out.save_svg(str(DOCS / "show.svg"), title="stretchcoach show cat-cow")
 
-    routine = catalog.routine("back-relief")
-    assert routine is not None
-    session = RoutineSession(plan_routine(catalog, routine), started=0.0)
+    session = RoutineSession(plan_routine(catalog, catalog.get_routine("back-relief")), started=0.0)
     session.update(22.5)
     out = _console(80)
-    out.print(screen.live_view(session, 22.5, width=80, height=24))
+    out.print(live_view(session, 22.5, width=80, height=24))
     out.save_svg(str(DOCS / "routine.svg"), title="stretchcoach routine")
 
 

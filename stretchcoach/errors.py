@@ -6,7 +6,6 @@ into a single line on stderr and an exit code.
 
 from __future__ import annotations
 
-import errno
 from enum import IntEnum
 
 
@@ -43,21 +42,12 @@ class CatalogError(StretchcoachError):
         super().__init__(first, exit_code=ExitCode.USAGE)
 
 
-_OS_PROBLEMS = {
-    errno.ENOENT: "no such file",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.ENAMETOOLONG: "the path is too long",
-    errno.ENOTDIR: "a part of the path is not a directory",
-    errno.EISDIR: "it is a directory",
-    errno.ELOOP: "too many symbolic links",
-    errno.ENOSPC: "no space left on the disk",
-    errno.EDQUOT: "over the disk quota",
-    errno.EROFS: "the file system is read-only",
-    errno.EIO: "a read or write error on the device",
-}
-
-
 def os_problem(exc: OSError) -> str:
-    """What went wrong with a file, in plain words (the system's own only as a last resort)."""
-    return _OS_PROBLEMS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+    """What went wrong with a file, in plain words (the system's own only as a last resort).
+
+    The words are the short phrases of the one classification of what can go wrong with a
+    file, which covers the history's SQLite errors too (:mod:`stretchcoach.history.problems`).
+    """
+    from stretchcoach.history.problems import describe  # only when something went wrong: it imports sqlite3
+
+    return describe(exc)

@@ -9,7 +9,7 @@ import pytest
 from stretchcoach.catalog import yamlnodes
 from stretchcoach.catalog.assemble import load_catalog
 from stretchcoach.core.model import Catalog
-from stretchcoach.core.plan import Plan, find_routine, plan_routine
+from stretchcoach.core.plan import Plan, plan_routine
 
 from helpers import required_in_ci
 
@@ -58,7 +58,7 @@ def catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def plan(catalog: Catalog) -> Plan:
     """Back relief as shipped: 31 steps, 253 s. Starts: prep 0, left 10, switch 40, right 45, rest 75, ..."""
-    return plan_routine(catalog, find_routine(catalog, "back-relief"))
+    return plan_routine(catalog, catalog.get_routine("back-relief"))
 
 
 @pytest.fixture(params=["libyaml", "python"])

@@ -2,7 +2,8 @@
 
 With :func:`fake_runtime` the real ``routine`` command (through Typer's CliRunner,
 passed as ``obj``) runs a whole routine in milliseconds: waiting for a key moves
-the fake clock instead of sleeping.
+the fake clock instead of sleeping. :func:`run_loop` runs the routine loop alone,
+onto a :class:`RecordingDisplay`.
 """
 
 from __future__ import annotations
@@ -10,13 +11,21 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import IO
 
-from stretchcoach.core.session import Event, RoutineSession
+from rich.console import Console
+
+from stretchcoach.core.plan import Plan
+from stretchcoach.core.session import Event, EventKind, RoutineSession
+from stretchcoach.live.cues import Cues
+from stretchcoach.live.loop import run_routine
 from stretchcoach.live.terminal import InputSource
 from stretchcoach.runtime import Runtime
+from stretchcoach.views.live import live_view
+
+T0 = 100.0  # the fake clock's reading when run_loop starts a routine
 
 
 class FakeClock:
@@ -147,3 +156,74 @@ class SilentDisplay:
 
     def resume(self) -> None:
         pass
+
+
+class RecordingDisplay:
+    """Records everything the loop tells a display, and renders the live view at each show."""
+
+    def __init__(
+        self, clock: FakeClock, *, width: int = 80, height: int = 30, draw_at: Collection[float] | None = ()
+    ) -> None:
+        self.clock = clock
+        self.width, self.height = width, height
+        self.draw_at = draw_at  # when to render the view (None: at every show); rendering is slow
+        self.log: list[tuple[float, Event]] = []
+        self.shows: list[tuple[float, str, bool, int]] = []  # (seconds, message, paused, index)
+        self.screens: list[tuple[float, str]] = []
+        self.calls: list[str] = []
+
+    def events_of(self, kind: EventKind) -> list[tuple[float, int]]:
+        return [(t, e.index) for t, e in self.log if e.kind is kind]
+
+    def events(self, events: list[Event], session: RoutineSession, now: float) -> None:
+        self.log += [(now - self.clock.start, e) for e in events]
+
+    def show(self, session: RoutineSession, now: float, message: str) -> None:
+        self.shows.append((now - self.clock.start, message, session.paused, session.index))
+        if self.draw_at is not None and now - self.clock.start not in self.draw_at:
+            return
+        console = Console(
+            file=io.StringIO(), width=self.width, height=self.height, force_terminal=True, color_system=None
+        )
+        console.print(live_view(session, now, width=self.width, height=self.height, message=message))
+        text = console.file.getvalue()  # type: ignore[attr-defined]
+        self.screens.append((now - self.clock.start, text))
+
+    def screen_at(self, seconds: float) -> str:
+        found = [text for t, text in self.screens if t == seconds]
+        assert found, f"nothing drawn at {seconds} s; drawn at {[t for t, _ in self.screens][:50]}..."
+        return found[-1]
+
+    def suspend(self) -> None:
+        self.calls.append(f"suspend@{self.clock.now - self.clock.start}")
+
+    def resume(self) -> None:
+        self.calls.append(f"resume@{self.clock.now - self.clock.start}")
+
+
+def run_loop(
+    plan: Plan,
+    script: Sequence[tuple[float, str]] = (),
+    *,
+    stopped_for: float = 0.0,
+    resume_after_suspend: bool = False,
+    width: int = 80,
+    height: int = 30,
+    draw_at: Collection[float] | None = (),
+    cues: Cues | None = None,
+    notes: list[str] | None = None,
+) -> tuple[RoutineSession, FakeClock, ScriptedInput, RecordingDisplay]:
+    """Run ``plan`` from T0 on a fake clock with ``script``ed keys, onto a RecordingDisplay."""
+    clock = FakeClock(T0)
+    inputs = ScriptedInput(clock, script, stopped_for=stopped_for)
+    display = RecordingDisplay(clock, width=width, height=height, draw_at=draw_at)
+    session = run_routine(
+        plan,
+        clock=clock,
+        inputs=inputs,
+        display=display,
+        cues=cues or Cues(),
+        notes=notes,
+        resume_after_suspend=resume_after_suspend,
+    )
+    return session, clock, inputs, display

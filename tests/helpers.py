@@ -18,7 +18,7 @@ from rich.console import Console, RenderableType
 from rich.style import Style
 
 from stretchcoach.core.model import Catalog
-from stretchcoach.core.plan import Plan, PlanOptions, find_routine, plan_routine
+from stretchcoach.core.plan import Plan, PlanOptions, plan_routine
 
 # Wide enough that no table cell or panel line of stretchcoach's wraps.
 WIDE = {"COLUMNS": "200"}
@@ -40,7 +40,7 @@ VERTICAL = re.compile("[│┃┆┇┊┋║╎╏╵╷╹╻╽╿]")
 
 def back_relief(catalog: Catalog, **options: Any) -> Plan:
     """The built-in routine, planned with ``options`` (as PlanOptions fields)."""
-    return plan_routine(catalog, find_routine(catalog, "back-relief"), PlanOptions(**options))
+    return plan_routine(catalog, catalog.get_routine("back-relief"), PlanOptions(**options))
 
 
 def required_in_ci(what: str) -> None:

@@ -106,9 +106,9 @@ os._exit(0)
 
 def newer_history(path: Path) -> Path:
     """A stretchcoach history one migration ahead of this version (``user_version`` 3)."""
-    from stretchcoach.history import db as history
+    from stretchcoach.history.store import open_for_writing
 
-    history.connect(path).close()
+    open_for_writing(path).close()
     db = sqlite3.connect(path, isolation_level=None)
     try:
         db.execute("BEGIN")

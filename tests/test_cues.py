@@ -26,25 +26,11 @@ from stretchcoach.core.model import Catalog
 from stretchcoach.core.plan import Plan
 from stretchcoach.core.session import Event, EventKind, Outcome, RoutineSession
 from stretchcoach.errors import StretchcoachError
-from stretchcoach.live.cues import (
-    BELL_GAP,
-    DONE_BELLS,
-    HOOK_GRACE,
-    KILL_AFTER,
-    MAX_HOOKS,
-    NEXT_STRETCH_BELLS,
-    SPEECH_COMMANDS,
-    SWITCH_BELLS,
-    Cues,
-    SpeechCommand,
-    bell_count,
-    find_speech_command,
-    parse_hook,
-    speaking_time,
-    speech_command,
-    spoken_text,
-)
+from stretchcoach.live.bells import BELL_GAP, DONE_BELLS, NEXT_STRETCH_BELLS, SWITCH_BELLS, bell_count
+from stretchcoach.live.cues import MAX_HOOKS, Cues, parse_hook
 from stretchcoach.live.loop import run_routine
+from stretchcoach.live.processes import HOOK_GRACE, KILL_AFTER, speaking_time
+from stretchcoach.live.speech import SPEECH_COMMANDS, SpeechCommand, find_speech_command, speech_command, spoken_text
 
 from fakes import FakeClock, ScriptedInput, SilentDisplay, TimedWriter
 from helpers import back_relief
@@ -641,7 +627,7 @@ def test_nothing_a_hook_left_running_outlives_the_routine(plan: Plan, tmp_path: 
     while _running(left) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not _running(left), "a process the hook started outlived the routine"
-    assert cues._children == []
+    assert cues._children.children == []
 
 
 def test_a_hook_that_never_reads_its_input_never_blocks_the_routine(plan: Plan) -> None:
@@ -653,7 +639,7 @@ def test_a_hook_that_never_reads_its_input_never_blocks_the_routine(plan: Plan) 
     started = time.monotonic()
     cues.handle([Event(EventKind.STEP, 1, step, plan.steps[0])], RoutineSession(plan, started=0.0), 10.0)
     assert time.monotonic() - started < 5
-    (child,) = cues._children
+    (child,) = cues._children.children
     cues.close(time.monotonic, time.sleep)
     assert child.process.poll() is not None, "the hook was left running"
 

@@ -489,7 +489,7 @@ def empty_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def invoke(argv: list[str], cwd: Path) -> Any:
     """Run ``stretchcoach ARGV`` in-process; a routine that would really start fails the test instead."""
     with (
-        mock.patch("stretchcoach.commands.routine.coach", side_effect=AssertionError("a routine started")),
+        mock.patch("stretchcoach.commands.routine.run", side_effect=AssertionError("a routine started")),
         contextlib.chdir(cwd),  # relative FILE arguments find nothing
     ):
         return runner.invoke(app, argv)
@@ -545,6 +545,7 @@ def test_minutes_must_be_a_number(value: str, empty_dir: Path) -> None:
 
 PTY_ROUTINE = ("--yes", "--no-checkin", "--hold", "1", "--prep", "0", "--switch", "0")
 PTY_ROUTINE += ("--only", "supine-hip-flexor")  # left side, right side: 1 s each
+PTY_ONE = ("--yes", "--no-checkin", "--hold", "1", "--prep", "0", "--only", "childs-pose")  # one 1 s hold
 KILL_ROUTINE = ("routine", "--yes", "--no-checkin", "--plain", "--hold", "1", "--reps", "1")
 KILL_ROUTINE += ("--prep", "0", "--rest", "0", "--switch", "0")
 STEP_LINE = re.compile(r"^\[\d\d:\d\d\] ", re.MULTILINE)
@@ -637,7 +638,7 @@ def screen_text(text: str) -> str:
 
 def test_the_c_locale_runs_the_routine_to_the_end(tmp_path: Path) -> None:
     # Python turns on its UTF-8 mode by itself in the C locale (PEP 540)...
-    run = pty_run(tmp_path, *PTY_ROUTINE, LANG="C", LC_ALL="C")
+    run = pty_run(tmp_path, *PTY_ONE, LANG="C", LC_ALL="C")
     assert "Traceback" not in run.text, screen_text(run.text)[-2000:]
     assert run.status == 0
     assert "Routine complete. Well done." in screen_text(run.text)
@@ -646,7 +647,7 @@ def test_the_c_locale_runs_the_routine_to_the_end(tmp_path: Path) -> None:
 def test_an_ascii_terminal_runs_the_routine_to_the_end(tmp_path: Path) -> None:
     """With an ASCII stdout, characters such as the intro's "·" are replaced, never a UnicodeEncodeError."""
     # ... unless told not to: then stdout really is ASCII, as in any locale that is not UTF-8.
-    run = pty_run(tmp_path, *PTY_ROUTINE, LANG="C", LC_ALL="C", PYTHONUTF8="0")
+    run = pty_run(tmp_path, *PTY_ONE, LANG="C", LC_ALL="C", PYTHONUTF8="0")
     assert "Traceback" not in run.text, screen_text(run.text)[-2000:]
     assert run.status == 0
     assert "Routine complete. Well done." in screen_text(run.text)

@@ -1,5 +1,6 @@
-"""The history store: migrations, the file on disk, recording a routine, reading it back,
-damaged databases, and what survives signals and concurrent routines."""
+"""The history store: the file on disk, recording a routine, reading it back, damaged
+databases, and what survives signals and concurrent routines. (The schema and its migrations
+are in test_history_migrations.py.)"""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ from stretchcoach.core.model import Catalog
 from stretchcoach.core.plan import Plan, PlanOptions, find_routine, plan_routine
 from stretchcoach.core.session import Outcome, RoutineSession
 from stretchcoach.errors import ExitCode, StretchcoachError
-from stretchcoach.history import db as history
-from stretchcoach.history import files as history_file
-from stretchcoach.history.db import Recorder
+from stretchcoach.history import queries
 from stretchcoach.history.errors import HistoryError
+from stretchcoach.history.files import move_aside
+from stretchcoach.history.queries import SessionRow
+from stretchcoach.history.recorder import Recorder
+from stretchcoach.history.store import HistoryStore, open_for_writing
 
 from helpers import GARBAGE
 
@@ -39,10 +42,9 @@ def make_plan(catalog: Catalog, *only: str, hold: int = 30) -> Plan:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[sqlite3.Connection]:
-    connection = history.connect(db_path)
-    yield connection
-    connection.close()
+def store(db_path: Path) -> Iterator[HistoryStore]:
+    with open_for_writing(db_path) as opened:
+        yield opened
 
 
 def steps_of(db: sqlite3.Connection, session_id: int) -> list[tuple[int, str, str, str | None, str, float]]:
@@ -54,124 +56,64 @@ def steps_of(db: sqlite3.Connection, session_id: int) -> list[tuple[int, str, st
     )
 
 
-# -- migrations -------------------------------------------------------------------------------
-
-
-def table_names(db: sqlite3.Connection) -> set[str]:
-    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
-def test_migrate_applies_the_migrations_once_and_records_them() -> None:
-    db = sqlite3.connect(":memory:")
-    assert history.migrate(db) == ["m001_initial", "m002_application_id"]
-    assert table_names(db) == {"migrations", "sessions", "steps"}
-    rows = list(db.execute("SELECT name, applied_at FROM migrations"))
-    assert [name for name, _ in rows] == ["m001_initial", "m002_application_id"]
-    assert datetime.fromisoformat(rows[0][1]).tzinfo is not None
-    # The file says whose it is, and how many migrations it has seen.
-    assert db.execute("PRAGMA application_id").fetchone() == (history.APPLICATION_ID,)
-    assert db.execute("PRAGMA user_version").fetchone() == (2,)
-
-    assert history.migrate(db) == []
-    assert db.execute("SELECT count(*) FROM migrations").fetchone() == (2,)
-
-
-def test_a_new_migration_is_applied_after_the_shipped_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    db = sqlite3.connect(":memory:")
-    history.migrate(db)
-
-    def m003_add_mood(db: sqlite3.Connection) -> None:
-        db.execute("ALTER TABLE sessions ADD COLUMN mood TEXT")
-
-    monkeypatch.setattr(history, "MIGRATIONS", [*history.MIGRATIONS, m003_add_mood])
-    assert history.migrate(db) == ["m003_add_mood"]
-    assert "mood" in {row[1] for row in db.execute("PRAGMA table_info(sessions)")}
-    assert [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY rowid")] == [
-        "m001_initial",
-        "m002_application_id",
-        "m003_add_mood",
-    ]
-    assert db.execute("PRAGMA user_version").fetchone() == (3,)
-    assert history.migrate(db) == []
-
-
-def test_a_failing_migration_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
-    def m003_broken(db: sqlite3.Connection) -> None:
-        db.execute("CREATE TABLE half_done (x)")
-        raise sqlite3.OperationalError("boom")
-
-    monkeypatch.setattr(history, "MIGRATIONS", [*history.MIGRATIONS, m003_broken])
-    db = sqlite3.connect(":memory:")
-    with pytest.raises(sqlite3.OperationalError, match="boom"):
-        history.migrate(db)
-    assert not db.in_transaction
-    assert table_names(db) == set()  # m001 was rolled back with it: one transaction
-    # ...and so was the mark m002 sets in the header.
-    assert db.execute("PRAGMA application_id").fetchone() == (0,)
-    assert db.execute("PRAGMA user_version").fetchone() == (0,)
-
-
 # -- the file on disk --------------------------------------------------------------------------
 
 
-def test_connect_creates_an_owner_only_database_in_wal_mode(db_path: Path) -> None:
+def test_opening_for_writing_creates_an_owner_only_database_in_wal_mode(db_path: Path) -> None:
     assert not db_path.exists()
-    db = history.connect(db_path)
-    try:
+    with open_for_writing(db_path) as store:
         assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
         assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
-        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert store.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert store.db.execute("PRAGMA foreign_keys").fetchone() == (1,)
         # The migrations were written through the WAL: while the connection is open, both files
         # exist, and they are owner-only too.
         for suffix in ("-wal", "-shm"):
             extra = db_path.with_name(db_path.name + suffix)
             assert extra.exists(), suffix
             assert stat.S_IMODE(extra.stat().st_mode) == 0o600, suffix
-    finally:
-        db.close()
     other = sqlite3.connect(db_path)
     assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)  # WAL is stored in the file
     other.close()
 
 
-def test_connect_twice_migrates_once(db_path: Path) -> None:
-    history.connect(db_path).close()
-    db = history.connect(db_path)
-    assert db.execute("SELECT name FROM migrations").fetchall() == [("m001_initial",), ("m002_application_id",)]
-    db.close()
+def test_opening_twice_migrates_once(db_path: Path) -> None:
+    open_for_writing(db_path).close()
+    with open_for_writing(db_path) as store:
+        migrations = store.db.execute("SELECT name FROM migrations").fetchall()
+    assert migrations == [("m001_initial",), ("m002_application_id",)]
 
 
 # -- recording a routine and reading it back ----------------------------------------------------
 
 
-def test_a_routine_quit_after_the_left_side_reads_back_as_one_sided(db: sqlite3.Connection, catalog: Catalog) -> None:
+def test_a_routine_quit_after_the_left_side_reads_back_as_one_sided(store: HistoryStore, catalog: Catalog) -> None:
     plan = make_plan(catalog, "supine-hip-flexor")
     assert [(s.kind.value, s.side.value if s.side else None) for s in plan.steps] == [
         ("hold", "left"),
         ("hold", "right"),
     ]
-    recorder = Recorder.start(db, plan, started_at=STARTED, pain_before=5)
+    recorder = Recorder.start(store, plan, started_at=STARTED, pain_before=5)
     session = RoutineSession(plan, started=100.0)
     session.begin()
     recorder.observe(session)
-    assert [row[4] for row in steps_of(db, recorder.session_id)] == ["planned", "planned"]
+    assert [row[4] for row in steps_of(store.db, recorder.session_id)] == ["planned", "planned"]
 
     session.update(130.0)  # the left side is done; the right one begins
     recorder.observe(session)
-    assert [row[4:] for row in steps_of(db, recorder.session_id)] == [("done", 30.0), ("planned", 0.0)]
+    assert [row[4:] for row in steps_of(store.db, recorder.session_id)] == [("done", 30.0), ("planned", 0.0)]
 
     session.finish(Outcome.QUIT, 145.5)
     recorder.finish(session, ended_at=STARTED + timedelta(seconds=46))
     recorder.pain_after(3)
 
-    assert steps_of(db, recorder.session_id) == [
+    assert steps_of(store.db, recorder.session_id) == [
         (0, "hold", "supine-hip-flexor", "left", "done", 30.0),
         (1, "hold", "supine-hip-flexor", "right", "partial", 15.5),
     ]
     since = STARTED - timedelta(days=1)
-    (row,) = history.recent_sessions(db, since=since)
-    assert row == history.SessionRow(
+    (row,) = queries.recent_sessions(store, since=since)
+    assert row == SessionRow(
         id=recorder.session_id,
         started_at=STARTED,
         routine="back-relief",
@@ -184,17 +126,17 @@ def test_a_routine_quit_after_the_left_side_reads_back_as_one_sided(db: sqlite3.
         done=1,
         skipped=1,
     )
-    assert history.one_sided(db, since=since) == [(STARTED, "supine-hip-flexor", "right")]
-    assert history.stretch_totals(db, since=since) == [("supine-hip-flexor", 0, 45.5)]
-    assert history.checkins(db, since=since) == [(STARTED, 5)]
-    assert history.completed_days(db) == []  # quitting is not a completed routine
-    ended_at = db.execute("SELECT ended_at FROM sessions").fetchone()[0]
+    assert queries.one_sided(store, since=since) == [(STARTED, "supine-hip-flexor", "right")]
+    assert queries.stretch_totals(store, since=since) == [("supine-hip-flexor", 0, 45.5)]
+    assert queries.checkins(store, since=since) == [(STARTED, 5)]
+    assert queries.completed_days(store) == []  # quitting is not a completed routine
+    ended_at = store.db.execute("SELECT ended_at FROM sessions").fetchone()[0]
     assert datetime.fromisoformat(ended_at) == STARTED + timedelta(seconds=46)
 
 
-def test_a_completed_routine_reads_back_complete(db: sqlite3.Connection, catalog: Catalog) -> None:
+def test_a_completed_routine_reads_back_complete(store: HistoryStore, catalog: Catalog) -> None:
     plan = make_plan(catalog, "supine-hip-flexor", "childs-pose", "cat-cow")
-    recorder = Recorder.start(db, plan, started_at=STARTED, pain_before=None)
+    recorder = Recorder.start(store, plan, started_at=STARTED, pain_before=None)
     session = RoutineSession(plan, started=0.0)
     session.begin()
     for now in (10.5, 30.0, 45.0, 61.0, 200.0):
@@ -203,80 +145,80 @@ def test_a_completed_routine_reads_back_complete(db: sqlite3.Connection, catalog
     assert session.outcome is Outcome.COMPLETED
     recorder.finish(session, ended_at=STARTED + timedelta(minutes=2))
 
-    assert {row[4] for row in steps_of(db, recorder.session_id)} == {"done"}
+    assert {row[4] for row in steps_of(store.db, recorder.session_id)} == {"done"}
     since = STARTED - timedelta(hours=1)
-    (row,) = history.recent_sessions(db, since=since)
+    (row,) = queries.recent_sessions(store, since=since)
     assert (row.outcome, row.done, row.skipped, row.active_seconds) == ("completed", 5, 0, 98.0)
-    assert history.one_sided(db, since=since) == []
-    assert history.checkins(db, since=since) == []  # no pain given: no check-in
-    assert sorted(history.stretch_totals(db, since=since)) == [
+    assert queries.one_sided(store, since=since) == []
+    assert queries.checkins(store, since=since) == []  # no pain given: no check-in
+    assert sorted(queries.stretch_totals(store, since=since)) == [
         ("cat-cow", 1, 8.0),
         ("childs-pose", 1, 30.0),
         ("supine-hip-flexor", 1, 60.0),
     ]
-    assert history.completed_days(db) == [STARTED.astimezone().date()]
+    assert queries.completed_days(store) == [STARTED.astimezone().date()]
 
 
-def test_a_sided_stretch_never_started_is_not_one_sided(db: sqlite3.Connection, catalog: Catalog) -> None:
+def test_a_sided_stretch_never_started_is_not_one_sided(store: HistoryStore, catalog: Catalog) -> None:
     plan = make_plan(catalog, "supine-hip-flexor", "childs-pose")
     assert [s.stretch.id for s in plan.steps] == ["supine-hip-flexor", "supine-hip-flexor", "childs-pose"]
-    recorder = Recorder.start(db, plan, started_at=STARTED, pain_before=None)
+    recorder = Recorder.start(store, plan, started_at=STARTED, pain_before=None)
     session = RoutineSession(plan, started=0.0)
     session.begin()
     session.finish(Outcome.QUIT, 10.0)  # 10 s into the left side: neither side was done
     recorder.finish(session, ended_at=STARTED)
     since = STARTED - timedelta(days=1)
-    assert history.one_sided(db, since=since) == []
-    assert history.recent_sessions(db, since=since)[0].skipped == 1  # the left side, partly held
+    assert queries.one_sided(store, since=since) == []
+    assert queries.recent_sessions(store, since=since)[0].skipped == 1  # the left side, partly held
 
 
-def test_this_hurts_is_noted_with_the_stretch_and_side(db: sqlite3.Connection, catalog: Catalog) -> None:
+def test_this_hurts_is_noted_with_the_stretch_and_side(store: HistoryStore, catalog: Catalog) -> None:
     plan = make_plan(catalog, "supine-hip-flexor")
-    recorder = Recorder.start(db, plan, started_at=STARTED, pain_before=4)
+    recorder = Recorder.start(store, plan, started_at=STARTED, pain_before=4)
     session = RoutineSession(plan, started=0.0)
     session.begin()
     session.update(31.0)
     session.hurt(32.0)
     recorder.finish(session, ended_at=STARTED)
-    assert db.execute("SELECT outcome, note FROM sessions").fetchone() == (
+    assert store.db.execute("SELECT outcome, note FROM sessions").fetchone() == (
         "hurt",
         "this hurts: supine-hip-flexor (right side)",
     )
 
 
-def test_observe_writes_nothing_when_nothing_changed(db: sqlite3.Connection, catalog: Catalog) -> None:
+def test_observe_writes_nothing_when_nothing_changed(store: HistoryStore, catalog: Catalog) -> None:
     plan = make_plan(catalog, "childs-pose", "supine-hip-flexor")
-    recorder = Recorder.start(db, plan, started_at=STARTED, pain_before=None)
+    recorder = Recorder.start(store, plan, started_at=STARTED, pain_before=None)
     session = RoutineSession(plan, started=0.0)
     session.begin()
     session.update(30.0)
     recorder.observe(session)
-    before = db.total_changes
+    before = store.db.total_changes
     recorder.observe(session)
-    assert db.total_changes == before
+    assert store.db.total_changes == before
     session.update(60.0)
     recorder.observe(session)
-    assert db.total_changes == before + 1  # exactly the one step that changed
+    assert store.db.total_changes == before + 1  # exactly the one step that changed
 
 
-def test_reads_only_look_back_as_far_as_asked(db: sqlite3.Connection, catalog: Catalog) -> None:
+def test_reads_only_look_back_as_far_as_asked(store: HistoryStore, catalog: Catalog) -> None:
     plan = make_plan(catalog, "childs-pose")
     for days, pain in ((20, 6), (2, 3)):
-        recorder = Recorder.start(db, plan, started_at=STARTED - timedelta(days=days), pain_before=pain)
+        recorder = Recorder.start(store, plan, started_at=STARTED - timedelta(days=days), pain_before=pain)
         session = RoutineSession(plan, started=0.0)
         session.begin()
         session.update(99.0)
         recorder.finish(session, ended_at=STARTED)
     since = STARTED - timedelta(days=7)
-    assert [row.pain_before for row in history.recent_sessions(db, since=since)] == [3]
-    assert history.checkins(db, since=since) == [(STARTED - timedelta(days=2), 3)]
-    assert history.stretch_totals(db, since=since) == [("childs-pose", 1, 30.0)]
-    assert len(history.completed_days(db)) == 2  # streaks look at every day
+    assert [row.pain_before for row in queries.recent_sessions(store, since=since)] == [3]
+    assert queries.checkins(store, since=since) == [(STARTED - timedelta(days=2), 3)]
+    assert queries.stretch_totals(store, since=since) == [("childs-pose", 1, 30.0)]
+    assert len(queries.completed_days(store)) == 2  # streaks look at every day
 
 
 def test_two_connections_recording_interleaved_keep_both_sessions(db_path: Path, catalog: Catalog) -> None:
     plan = make_plan(catalog, "supine-hip-flexor", "childs-pose")
-    first, second = history.connect(db_path), history.connect(db_path)
+    first, second = open_for_writing(db_path), open_for_writing(db_path)
     try:
         rec_a = Recorder.start(first, plan, started_at=STARTED, pain_before=2)
         rec_b = Recorder.start(second, plan, started_at=STARTED + timedelta(seconds=1), pain_before=7)
@@ -296,17 +238,14 @@ def test_two_connections_recording_interleaved_keep_both_sessions(db_path: Path,
         first.close()
         second.close()
 
-    check = history.connect(db_path)
-    try:
-        rows = history.recent_sessions(check, since=STARTED - timedelta(days=1))
+    with open_for_writing(db_path) as check:
+        rows = queries.recent_sessions(check, since=STARTED - timedelta(days=1))
         assert rec_a.session_id != rec_b.session_id
         assert [(r.id, r.pain_before, r.outcome, r.done, r.skipped) for r in rows] == [
             (rec_a.session_id, 2, "completed", 3, 0),
             (rec_b.session_id, 7, "quit", 1, 1),
         ]
-        assert [row[4] for row in steps_of(check, rec_b.session_id)] == ["done", "partial", "planned"]
-    finally:
-        check.close()
+        assert [row[4] for row in steps_of(check.db, rec_b.session_id)] == ["done", "partial", "planned"]
 
 
 # -- a damaged database is never deleted or overwritten -----------------------------------------
@@ -321,13 +260,13 @@ def listing(directory: Path) -> dict[str, bytes]:
     [GARBAGE, b"SQLite format 3\x00" + bytes(range(256)) * 16],
     ids=["garbage", "sqlite-header-then-garbage"],
 )
-def test_connect_refuses_a_damaged_database_and_leaves_it_untouched(db_path: Path, content: bytes) -> None:
+def test_opening_refuses_a_damaged_database_and_leaves_it_untouched(db_path: Path, content: bytes) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(content)
     before = listing(db_path.parent)
 
     with pytest.raises(HistoryError) as caught:
-        history.connect(db_path)
+        open_for_writing(db_path)
 
     error = caught.value
     assert error.exit_code == ExitCode.USAGE == 2
@@ -348,7 +287,7 @@ def test_move_aside_renames_the_database_and_its_wal_files(db_path: Path) -> Non
     wal.write_bytes(b"wal bytes")
     shm.write_bytes(b"shm bytes")
 
-    moved = history_file.move_aside(db_path, now=datetime(2025, 3, 20, 9, 5, 7))
+    moved = move_aside(db_path, now=datetime(2025, 3, 20, 9, 5, 7))
 
     assert moved == db_path.with_name("history.sqlite3.damaged-20250320T090507")
     assert listing(db_path.parent) == {
@@ -362,9 +301,9 @@ def test_move_aside_twice_in_one_second_keeps_both(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     moment = datetime(2025, 3, 20, 9, 5, 7)
     db_path.write_bytes(b"first " + GARBAGE)
-    first = history_file.move_aside(db_path, now=moment)
+    first = move_aside(db_path, now=moment)
     db_path.write_bytes(b"second " + GARBAGE)
-    second = history_file.move_aside(db_path, now=moment)
+    second = move_aside(db_path, now=moment)
 
     assert first != second
     assert second.name == "history.sqlite3.damaged-20250320T090507-2"
@@ -374,16 +313,15 @@ def test_move_aside_twice_in_one_second_keeps_both(db_path: Path) -> None:
 def test_after_moving_aside_a_new_history_starts(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(GARBAGE)
-    moved = history_file.move_aside(db_path, now=datetime(2025, 3, 20))
-    db = history.connect(db_path)
-    assert db.execute("SELECT count(*) FROM sessions").fetchone() == (0,)
-    db.close()
+    moved = move_aside(db_path, now=datetime(2025, 3, 20))
+    with open_for_writing(db_path) as store:
+        assert store.db.execute("SELECT count(*) FROM sessions").fetchone() == (0,)
     assert moved.read_bytes() == GARBAGE
 
 
 def test_move_aside_of_a_missing_file_is_a_runtime_error(db_path: Path) -> None:
     with pytest.raises(StretchcoachError) as caught:
-        history_file.move_aside(db_path, now=datetime(2025, 3, 20))
+        move_aside(db_path, now=datetime(2025, 3, 20))
     assert caught.value.exit_code == ExitCode.RUNTIME
     assert str(db_path) in caught.value.message
 

@@ -24,8 +24,8 @@ from stretchcoach.core.model import Catalog
 from stretchcoach.core.plan import Plan, PlanOptions, find_routine, plan_routine
 from stretchcoach.core.rule import Verdict
 from stretchcoach.core.session import Outcome, RoutineSession
-from stretchcoach.history import db as history
-from stretchcoach.history.db import Recorder
+from stretchcoach.history.recorder import Recorder
+from stretchcoach.history.store import HistoryStore, open_for_writing
 from stretchcoach.views.history import sparkline, verdict_panel
 
 from fakes import fake_runtime
@@ -86,7 +86,7 @@ def make_plan(catalog: Catalog, stretch: str) -> Plan:
 
 
 def record(
-    db: sqlite3.Connection,
+    store: HistoryStore,
     plan: Plan,
     started_at: datetime,
     *,
@@ -95,7 +95,7 @@ def record(
     quit_at: float | None = None,
 ) -> int:
     """Record a routine as the coach would: to the end, or quit at ``quit_at`` seconds in."""
-    recorder = Recorder.start(db, plan, started_at=started_at, pain_before=pain_before)
+    recorder = Recorder.start(store, plan, started_at=started_at, pain_before=pain_before)
     session = RoutineSession(plan, started=0.0)
     session.begin()
     if quit_at is None:
@@ -143,9 +143,9 @@ def test_history_json_without_a_database(db_path: Path) -> None:
 def test_history_csv_header_is_the_same_with_and_without_sessions(db_path: Path, catalog: Catalog) -> None:
     empty = invoke("history", "--csv")
     assert empty.exit_code == 0, empty.output
-    db = history.connect(db_path)
-    record(db, make_plan(catalog, "childs-pose"), datetime.now(UTC) - timedelta(hours=1))
-    db.close()
+    store = open_for_writing(db_path)
+    record(store, make_plan(catalog, "childs-pose"), datetime.now(UTC) - timedelta(hours=1))
+    store.close()
     full = invoke("history", "--csv")
     assert full.exit_code == 0, full.output
     assert full.stdout.splitlines()[0] == ",".join(SESSION_FIELDS)
@@ -167,14 +167,14 @@ def month(db_path: Path, catalog: Catalog) -> dict[str, datetime]:
         "c": now - timedelta(days=1, minutes=30),
         "d": now - timedelta(hours=1),
     }
-    db = history.connect(db_path)
+    store = open_for_writing(db_path)
     try:
-        record(db, hip, starts["a"], pain_before=5, pain_after=3)
-        record(db, childs, starts["b"], pain_before=6, pain_after=6)
-        record(db, hip, starts["c"], pain_before=7, quit_at=42.0)  # left done, 12 s of the right
-        record(db, childs, starts["d"], pain_before=2, pain_after=2)
+        record(store, hip, starts["a"], pain_before=5, pain_after=3)
+        record(store, childs, starts["b"], pain_before=6, pain_after=6)
+        record(store, hip, starts["c"], pain_before=7, quit_at=42.0)  # left done, 12 s of the right
+        record(store, childs, starts["d"], pain_before=2, pain_after=2)
     finally:
-        db.close()
+        store.close()
     return starts
 
 
@@ -301,16 +301,16 @@ def persisting(db_path: Path, catalog: Catalog) -> None:
     """Three check-ins over eight days at 6, 6 and 7.
 
     The first is exactly eight days before the last, at the same time of day: eight calendar
-    days apart whatever the time now (2 hours more made it nine between midnight and 2 am).
+    days apart whatever the time now (two hours more would make it nine between midnight and 2 am).
     """
     latest = datetime.now(UTC) - timedelta(minutes=1)
     plan = make_plan(catalog, "childs-pose")
-    db = history.connect(db_path)
+    store = open_for_writing(db_path)
     try:
         for before, pain in ((timedelta(days=8), 6), (timedelta(days=4), 6), (timedelta(0), 7)):
-            record(db, plan, latest - before, pain_before=pain, pain_after=pain)
+            record(store, plan, latest - before, pain_before=pain, pain_after=pain)
     finally:
-        db.close()
+        store.close()
 
 
 PERSISTS = (
@@ -339,11 +339,11 @@ def test_routine_says_when_pain_persists_before_it_starts() -> None:
 
 
 def test_routine_without_a_pattern_does_not_say_it_persists(db_path: Path, catalog: Catalog) -> None:
-    db = history.connect(db_path)
+    store = open_for_writing(db_path)
     now = datetime.now(UTC)
     for days in (8, 4):  # only two check-ins
-        record(db, make_plan(catalog, "childs-pose"), now - timedelta(days=days), pain_before=7)
-    db.close()
+        record(store, make_plan(catalog, "childs-pose"), now - timedelta(days=days), pain_before=7)
+    store.close()
     result = invoke("routine", *CHILDS_POSE)
     assert result.exit_code == 0, result.output
     assert "persists" not in result.stdout.replace("If your pain persists", "")
@@ -459,12 +459,12 @@ def test_the_moved_aside_path_is_printed_on_one_line(tmp_path: Path, monkeypatch
 @pytest.fixture
 def partly_damaged_db(db_path: Path, catalog: Catalog) -> Path:
     """A real history whose steps table has one page overwritten: the header and sessions are fine."""
-    db = history.connect(db_path)
-    record(db, make_plan(catalog, "childs-pose"), datetime.now(UTC) - timedelta(hours=1), pain_before=3)
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    (page_size,) = db.execute("PRAGMA page_size").fetchone()
-    (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'steps'").fetchone()
-    db.close()
+    store = open_for_writing(db_path)
+    record(store, make_plan(catalog, "childs-pose"), datetime.now(UTC) - timedelta(hours=1), pain_before=3)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (page_size,) = store.db.execute("PRAGMA page_size").fetchone()
+    (root,) = store.db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'steps'").fetchone()
+    store.close()
     with db_path.open("r+b") as f:
         f.seek((root - 1) * page_size)
         f.write(b"\xff" * page_size)

@@ -25,9 +25,11 @@ from typer.testing import CliRunner, Result
 
 from stretchcoach.cli import app
 from stretchcoach.errors import ExitCode
-from stretchcoach.history import db as history
-from stretchcoach.history import files as history_file
-from stretchcoach.history.errors import HistoryError, Problem
+from stretchcoach.history import store
+from stretchcoach.history.errors import HistoryError
+from stretchcoach.history.migrations import APPLICATION_ID
+from stretchcoach.history.problems import Problem
+from stretchcoach.history.store import open_for_writing
 
 from fakes import fake_runtime
 from helpers import GARBAGE
@@ -117,7 +119,7 @@ def test_a_busy_history_is_not_damaged_and_reset_does_not_move_it(recorded: Path
 def test_a_busy_history_that_must_be_migrated_waits_then_says_so(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(history_file, "OPEN_WAIT_MS", 50)
+    monkeypatch.setattr(store, "OPEN_WAIT_MS", 50)
     copy_legacy(db_path)
     before = listing(db_path.parent)
     with lock_held(db_path):
@@ -281,7 +283,7 @@ def test_a_history_from_before_the_application_id_is_adopted(db_path: Path) -> N
 
     result = invoke(*CHILDS_POSE, "--pain-before", "2")
     assert result.exit_code == 0, result.output
-    assert header(db_path) == (2, 2, history.APPLICATION_ID)  # marked as stretchcoach's, in a migration
+    assert header(db_path) == (2, 2, APPLICATION_ID)  # marked as stretchcoach's, in a migration
     assert sessions(db_path)[:2] == LEGACY_SESSIONS
     assert sessions(db_path)[2][1:] == (2, "completed")
     db = sqlite3.connect(db_path)
@@ -297,7 +299,7 @@ def test_an_empty_file_at_the_path_becomes_a_new_history(db_path: Path) -> None:
     db_path.touch()
     result = invoke(*CHILDS_POSE)
     assert result.exit_code == 0, result.output
-    assert header(db_path)[2] == history.APPLICATION_ID
+    assert header(db_path)[2] == APPLICATION_ID
 
 
 # -- 5. links, and files stretchcoach makes ---------------------------------------------------------------
@@ -346,12 +348,9 @@ def test_everything_a_routine_makes_is_owner_only(isolated_home: Path, db_path: 
 
 def test_a_history_readable_by_others_is_made_owner_only(recorded: Path) -> None:
     recorded.chmod(0o644)
-    db = history.connect(recorded)
-    try:
+    with open_for_writing(recorded):
         for path in (recorded, side(recorded, "-wal"), side(recorded, "-shm")):
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
-    finally:
-        db.close()
 
 
 # -- the place itself: STRETCHCOACH_HOME a file, a path too long ------------------------------------------
@@ -375,7 +374,7 @@ def test_a_history_path_too_long_for_the_file_system_is_one_line(tmp_path: Path)
     db_path = home / "data" / "history.sqlite3"
     expected = f"the history's path is too long for the file system ({len(str(db_path))} characters: "
     with pytest.raises(HistoryError) as caught:
-        history_file.open_for_writing(db_path)
+        open_for_writing(db_path)
     assert caught.value.problem is Problem.NAME_TOO_LONG
     assert caught.value.message.startswith(expected)
     assert caught.value.message.endswith("). Set STRETCHCOACH_HOME to a shorter directory.")

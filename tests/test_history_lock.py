@@ -1,4 +1,4 @@
-"""A history write never holds up the timer (the rule is in stretchcoach/saving.py).
+"""A history write never holds up the timer (the rule is in stretchcoach/history/saving.py).
 
 * A step counts as saved only once its transaction commits; what cannot be saved
   now is kept and saved by a later try, all of it.
@@ -33,9 +33,10 @@ from typer.testing import CliRunner, Result
 from stretchcoach.cli import app
 from stretchcoach.core.model import Catalog
 from stretchcoach.core.session import RoutineSession
-from stretchcoach.history import db as history
 from stretchcoach.history import saving
-from stretchcoach.history.db import Recorder
+from stretchcoach.history.problems import why_not_saved
+from stretchcoach.history.recorder import Recorder
+from stretchcoach.history.store import open_for_writing
 
 from fakes import FakeClock, ScriptedInput, TimedWriter, fake_runtime
 from helpers import back_relief
@@ -63,7 +64,7 @@ def steps_saved(path: Path) -> list[tuple[str | None, list[str]]]:
 @pytest.fixture
 def history_db(db_path: Path) -> Path:
     """An empty history of this version, closed."""
-    history.connect(db_path).close()
+    open_for_writing(db_path).close()
     return db_path
 
 
@@ -72,9 +73,9 @@ def history_db(db_path: Path) -> Path:
 
 def test_a_step_counts_as_saved_only_once_its_transaction_commits(history_db: Path, catalog: Catalog) -> None:
     plan = back_relief(catalog, hold=1, reps=1, prep=0, rest=0, switch=0, only=("childs-pose", "cat-cow"))
-    db = history.connect(history_db)
+    store = open_for_writing(history_db)
     try:
-        recorder = Recorder.start(db, plan, started_at=datetime(2026, 3, 2, tzinfo=UTC), pain_before=None)
+        recorder = Recorder.start(store, plan, started_at=datetime(2026, 3, 2, tzinfo=UTC), pain_before=None)
         assert recorder.saved
         session = RoutineSession(plan, started=0.0)
         session.begin()
@@ -92,7 +93,7 @@ def test_a_step_counts_as_saved_only_once_its_transaction_commits(history_db: Pa
         assert recorder.saved
         assert recorder.failure is None
     finally:
-        db.close()
+        store.close()
     ((outcome, statuses),) = steps_saved(history_db)
     assert outcome == "completed"
     assert statuses == ["done"] * len(plan.steps)
@@ -100,15 +101,15 @@ def test_a_step_counts_as_saved_only_once_its_transaction_commits(history_db: Pa
 
 def test_the_session_itself_is_kept_until_it_can_be_saved(history_db: Path, catalog: Catalog) -> None:
     plan = back_relief(catalog, hold=1, reps=1, prep=0, rest=0, switch=0, only=("childs-pose",))
-    db = history.connect(history_db)
+    store = open_for_writing(history_db)
     try:
         with lock_held(history_db):
-            recorder = Recorder.start(db, plan, started_at=datetime(2026, 3, 2, tzinfo=UTC), pain_before=4)
+            recorder = Recorder.start(store, plan, started_at=datetime(2026, 3, 2, tzinfo=UTC), pain_before=4)
             assert recorder.session_id is None
             recorder.pain_after(6)
         assert recorder.save()
     finally:
-        db.close()
+        store.close()
     db = sqlite3.connect(history_db)
     assert db.execute("SELECT pain_before, pain_after FROM sessions").fetchall() == [(4, 6)]
     db.close()
@@ -117,24 +118,22 @@ def test_the_session_itself_is_kept_until_it_can_be_saved(history_db: Path, cata
 def test_a_full_disk_is_kept_and_retried_not_given_up(history_db: Path, catalog: Catalog) -> None:
     """SQLite's "database or disk is full", met for real: the file may not grow a page more."""
     plan = back_relief(catalog)
-    db = history.connect(history_db)
+    store = open_for_writing(history_db)
     try:
-        (pages,) = db.execute("PRAGMA page_count").fetchone()
-        db.execute(f"PRAGMA max_page_count = {pages}")
-        started = [Recorder.start(db, plan, started_at=datetime(2026, 3, 2, tzinfo=UTC), pain_before=None)]
+        (pages,) = store.db.execute("PRAGMA page_count").fetchone()
+        store.db.execute(f"PRAGMA max_page_count = {pages}")
+        started = [Recorder.start(store, plan, started_at=datetime(2026, 3, 2, tzinfo=UTC), pain_before=None)]
         while started[-1].saved and len(started) < 100:  # until the steps table needs a page more
-            started.append(Recorder.start(db, plan, started_at=datetime(2026, 3, 2, tzinfo=UTC), pain_before=None))
+            started.append(Recorder.start(store, plan, started_at=datetime(2026, 3, 2, tzinfo=UTC), pain_before=None))
         recorder = started[-1]
         assert recorder.failure is not None
         assert recorder.failure.sqlite_errorcode == sqlite3.SQLITE_FULL
         assert not recorder.gave_up
-        from stretchcoach.history.errors import why_not_saved
-
         assert why_not_saved(history_db, recorder.failure) == "is on a full disk"
-        db.execute(f"PRAGMA max_page_count = {pages + 100}")  # space is freed
+        store.db.execute(f"PRAGMA max_page_count = {pages + 100}")  # space is freed
         assert recorder.save()
     finally:
-        db.close()
+        store.close()
     assert steps_saved(history_db) == [(None, ["planned"] * len(plan.steps))] * len(started)
 
 
@@ -246,7 +245,7 @@ def test_a_lock_held_past_the_end_is_said_in_one_line_after_a_bounded_wait(histo
 
 
 def test_a_lock_freed_during_the_last_wait_loses_nothing(history_db: Path) -> None:
-    """What used to be "14 steps done, 1 planned": the end is saved once the lock goes, in full."""
+    """The lock goes during the end's wait: the end is saved in full, not some steps short of it."""
     holder: list[LockBetween] = []
 
     def sleep_then_free(clock: FakeClock) -> Callable[[float], None]:

@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 
 from stretchcoach.catalog import loader, yamlnodes
 from stretchcoach.catalog.assemble import load_catalog
-from stretchcoach.catalog.loader import MAX_REPS, MAX_SECONDS, CatalogFile, parse_catalog, parse_duration, read_catalog
+from stretchcoach.catalog.fields import MAX_REPS
+from stretchcoach.catalog.loader import parse_catalog, read_catalog
+from stretchcoach.catalog.reader import CatalogFile
+from stretchcoach.core.durations import MAX_SECONDS
 from stretchcoach.core.model import (
     Breath,
     Catalog,
@@ -30,7 +33,6 @@ from stretchcoach.core.model import (
     RoutineItem,
     Side,
     Stretch,
-    human_seconds,
 )
 from stretchcoach.errors import CatalogError, ExitCode
 from stretchcoach.paths import builtin_catalog_path
@@ -184,19 +186,6 @@ def test_phases_without_reps_are_done_once() -> None:
 def test_durations_accepted(written: str, seconds: int) -> None:
     catalog = parse(one_stretch(f"hold: {written}\n"))
     assert catalog.stretches[0].timing == Hold(seconds)
-
-
-@pytest.mark.parametrize(
-    ("value", "seconds"),
-    [(45, 45), ("45", 45), (" 45 ", 45), ("30s", 30), ("1m", 60), ("1m30s", 90), ("2min", 120), ("0", 0)],
-)
-def test_parse_duration(value: object, seconds: int) -> None:
-    assert parse_duration(value) == seconds
-
-
-@pytest.mark.parametrize("value", [True, None, 1.5, "", "s", "m", "1h", "30 seconds", "-5", "²", "1" * 5000, [30]])
-def test_parse_duration_refuses(value: object) -> None:
-    assert parse_duration(value) is None
 
 
 def test_text_fields_collapse_whitespace() -> None:
@@ -915,63 +904,6 @@ def test_stretch_json_written_back_as_yaml_gives_equal_stretches() -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "found"),
-    [
-        ("cat-cow", "cat-cow"),
-        ("CAT-COW", "cat-cow"),
-        ("cat cow", "cat-cow"),
-        ("Cat-cow pose", "cat-cow"),
-        ("childs pose", "childs-pose"),
-        ("Child's Pose", "childs-pose"),
-        ("child’s pose", "childs-pose"),
-        ("CHILDS-POSE", "childs-pose"),
-        ("BALASANA", "childs-pose"),
-        ("balasana", "childs-pose"),
-        ("Supine hip-flexor stretch", "supine-hip-flexor"),
-        ("seated spinal twist!", "seated-spinal-twist"),
-    ],
-)
-def test_find_stretch_by_id_name_or_aka_in_any_case(catalog: Catalog, query: str, found: str) -> None:
-    stretch = catalog.find_stretch(query)
-    assert stretch is not None
-    assert stretch.id == found
-
-
-@pytest.mark.parametrize("query", ["cat-cw", "xyzzy", "child", "", "?", "  "])
-def test_find_stretch_finds_nothing(catalog: Catalog, query: str) -> None:
-    assert catalog.find_stretch(query) is None
-
-
-def test_find_stretch_never_matches_a_name_without_letters() -> None:
-    """A name or aka with no letters or digits (an emoji) must not match every punctuation-only query."""
-    lotus = Stretch("lotus", "Lotus", ("hips",), "Sit.", ("Cross your legs.",), "Open hips.", Hold(30), aka=("🧘",))
-    catalog = Catalog(warning="Careful.", stretches=(lotus,))
-    assert catalog.find_stretch("lotus") is lotus
-    assert catalog.find_stretch("?") is None
-    assert catalog.find_stretch("") is None
-
-
-@pytest.mark.parametrize(
-    ("query", "suggestion"),
-    [("cat-cw", "cat-cow"), ("CAT-CW", "cat-cow"), ("childs-pse", "childs-pose"), ("xyzzy", None)],
-)
-def test_suggest_stretch(catalog: Catalog, query: str, suggestion: str | None) -> None:
-    assert catalog.suggest_stretch(query) == suggestion
-
-
-def test_suggest_routine(catalog: Catalog) -> None:
-    assert catalog.suggest_routine("back-releif") == "back-relief"
-    assert catalog.suggest_routine("zzz") is None
-
-
-def test_catalog_lookups_by_exact_id(catalog: Catalog) -> None:
-    assert catalog.stretch("cat-cow") is catalog.stretches[2]
-    assert catalog.stretch("Cat-Cow") is None
-    assert catalog.routine("back-relief") is catalog.routines[0]
-    assert catalog.routine("nope") is None
-
-
-@pytest.mark.parametrize(
     ("timing", "summary", "total"),
     [
         (Hold(30, (Side.LEFT, Side.RIGHT)), "30 s × 2 sides", 60),
@@ -996,22 +928,6 @@ def test_timing_summary_and_total(timing: Hold | Cycle, summary: str, total: int
 
 def test_stretch_seconds_is_its_time_under_stretch(catalog: Catalog) -> None:
     assert [s.seconds for s in catalog.stretches] == [60, 30, 48, 40]
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        (0, "0 s"),
-        (45, "45 s"),
-        (59.6, "1 min"),
-        (60, "1 min"),
-        (90, "1 min 30 s"),
-        (253, "4 min 13 s"),
-        (3600, "60 min"),
-    ],
-)
-def test_human_seconds(seconds: float, text: str) -> None:
-    assert human_seconds(seconds) == text
 
 
 # -- catalog.load_catalog: the built-in file plus the user's ----------------------------------------------

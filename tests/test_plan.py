@@ -19,10 +19,9 @@ from stretchcoach.core.plan import (
     MIN_REPS,
     Plan,
     PlanOptions,
-    StepKind,
-    find_routine,
     plan_routine,
 )
+from stretchcoach.core.steps import StepKind
 from stretchcoach.errors import ExitCode, StretchcoachError
 
 # -- building catalogs by hand ---------------------------------------------------------
@@ -60,7 +59,7 @@ def make_catalog(stretches: list[Stretch], items: list[RoutineItem], **gaps: int
 
 
 def back_relief(catalog: Catalog, **options: object) -> Plan:
-    return plan_routine(catalog, find_routine(catalog, "back-relief"), PlanOptions(**options))  # type: ignore[arg-type]
+    return plan_routine(catalog, catalog.get_routine("back-relief"), PlanOptions(**options))  # type: ignore[arg-type]
 
 
 def shape(plan: Plan) -> list[tuple[str, str, str | None, int | None, int]]:
@@ -355,7 +354,7 @@ def test_minutes_can_reach_the_shortest_plan_from_an_hour_hold(catalog: Catalog)
     fitted_ok(plan, 80)
 
 
-# -- JSON and find_routine ------------------------------------------------------------------------
+# -- JSON --------------------------------------------------------------------------------------
 
 
 def test_to_json_shape(catalog: Catalog) -> None:
@@ -383,19 +382,6 @@ def test_to_json_shape(catalog: Catalog) -> None:
         "breath": "inhale",
     }
     assert {s["kind"] for s in data["steps"]} == {"prep", "hold", "switch", "phase", "rest"}
-
-
-def test_find_routine_unknown_suggests(catalog: Catalog) -> None:
-    with pytest.raises(StretchcoachError) as caught:
-        find_routine(catalog, "back-relif")
-    assert caught.value.message == "no routine 'back-relif'; did you mean 'back-relief'?"
-    assert caught.value.exit_code is ExitCode.USAGE
-
-
-def test_find_routine_unknown_with_nothing_close_lists_routines(catalog: Catalog) -> None:
-    with pytest.raises(StretchcoachError) as caught:
-        find_routine(catalog, "zzzz")
-    assert caught.value.message == "no routine 'zzzz'; routines: back-relief"
 
 
 def test_routine_naming_a_missing_stretch_is_an_error() -> None:

@@ -25,7 +25,8 @@ from stretchcoach.cli import app
 from stretchcoach.core.model import Catalog
 from stretchcoach.core.safe_text import UNSAFE, json_text, visible
 from stretchcoach.errors import CatalogError
-from stretchcoach.history import db as history
+from stretchcoach.history.recorder import Recorder
+from stretchcoach.history.store import open_for_writing
 from stretchcoach.views import output
 
 from fakes import fake_runtime
@@ -198,9 +199,9 @@ def test_error_lines_show_arguments_with_escapes() -> None:
 
 
 def test_a_tampered_history_is_shown_with_escapes(db_path: Path, catalog: Catalog) -> None:
-    db = history.connect(db_path)
-    recorder = history.Recorder.start(db, back_relief(catalog), started_at=datetime.now(UTC), pain_before=3)
-    db.close()
+    store = open_for_writing(db_path)
+    recorder = Recorder.start(store, back_relief(catalog), started_at=datetime.now(UTC), pain_before=3)
+    store.close()
     raw = sqlite3.connect(db_path)
     with raw:
         raw.execute("UPDATE sessions SET routine = ?, note = ?", ("back\x1b]0;pwned\x07", "note \u202e"))
@@ -232,9 +233,9 @@ def test_square_brackets_in_a_catalog_are_text_not_styles(text: str, tmp_path: P
 
 
 def test_square_brackets_in_the_history_are_text(db_path: Path, catalog: Catalog) -> None:
-    db = history.connect(db_path)
-    history.Recorder.start(db, back_relief(catalog), started_at=datetime.now(UTC), pain_before=3)
-    db.close()
+    store = open_for_writing(db_path)
+    Recorder.start(store, back_relief(catalog), started_at=datetime.now(UTC), pain_before=3)
+    store.close()
     raw = sqlite3.connect(db_path)
     with raw:
         raw.execute("UPDATE sessions SET routine = ?", ("[/]x",))

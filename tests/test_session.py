@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stretchcoach.core.model import Catalog, Side
-from stretchcoach.core.plan import Plan, StepKind
+from stretchcoach.core.plan import Plan
 from stretchcoach.core.session import (
     ADJUST_SECONDS,
     DONE_SHARE,
@@ -21,6 +21,7 @@ from stretchcoach.core.session import (
     RoutineSession,
     Status,
 )
+from stretchcoach.core.steps import StepKind
 from stretchcoach.errors import ExitCode
 
 from helpers import back_relief

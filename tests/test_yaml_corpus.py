@@ -17,7 +17,8 @@ import yaml
 from typer.testing import CliRunner
 
 from stretchcoach.catalog import yamlnodes
-from stretchcoach.catalog.loader import CatalogFile, parse_catalog
+from stretchcoach.catalog.loader import parse_catalog
+from stretchcoach.catalog.reader import CatalogFile
 from stretchcoach.cli import app
 from stretchcoach.errors import CatalogError
 

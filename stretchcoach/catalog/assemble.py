@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stretchcoach.catalog.loader import CatalogFile, read_catalog
+from stretchcoach.catalog.loader import read_catalog
+from stretchcoach.catalog.reader import CatalogFile
 from stretchcoach.core.model import Catalog
 from stretchcoach.errors import CatalogError, os_problem
 from stretchcoach.paths import builtin_catalog_path
@@ -19,8 +20,7 @@ def load_catalog(*, catalog_path: Path | None, user_catalog: Path | None, cache_
     the base. The safety warning always comes from somewhere: a file without one
     keeps the built-in warning. A large base file is cached in ``cache_dir``.
     """
-    base_path = catalog_path or builtin_catalog_path()
-    base = _read_base(base_path, cache_dir)
+    base = read_base(catalog_path, cache_dir)
     overlay: CatalogFile | None = None
     if user_catalog is not None and _present(user_catalog):
         overlay = read_catalog(user_catalog, known={s.id: s for s in base.stretches})
@@ -47,7 +47,9 @@ def _present(path: Path) -> bool:
     return True
 
 
-def _read_base(path: Path, cache_dir: Path | None) -> CatalogFile:
+def read_base(catalog_path: Path | None, cache_dir: Path | None = None) -> CatalogFile:
+    """The base catalog: ``catalog_path``, or the built-in one. A large file is cached in ``cache_dir``."""
+    path = catalog_path or builtin_catalog_path()
     if cache_dir is None:
         return read_catalog(path)
     try:

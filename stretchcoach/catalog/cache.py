@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from stretchcoach import __version__
-from stretchcoach.catalog.loader import CatalogFile
+from stretchcoach.catalog.reader import CatalogFile
 from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
 
 

@@ -1,7 +1,9 @@
 """The catalog as plain, frozen data: stretches, their timing, routines.
 
 Nothing here reads files, looks at a clock or prints. ``loader`` builds these
-objects from YAML; ``plan`` turns a routine into timed steps.
+objects from YAML; ``plan`` turns a routine into timed steps. Looking up a
+stretch or a routine that is not there raises the one error that says which
+id was probably meant.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from stretchcoach.core.suggest import closest
+from stretchcoach.core.suggest import did_you_mean
+from stretchcoach.errors import StretchcoachError
 
 
 class Side(StrEnum):
@@ -146,21 +149,25 @@ class Catalog:
                 return s
         return None
 
-    def suggest_stretch(self, query: str) -> str | None:
-        return closest(query, [s.id for s in self.stretches])
+    def get_stretch(self, query: str) -> Stretch:
+        """The stretch ``query`` names (as :meth:`find_stretch` looks), or the error that says which is close."""
+        found = self.find_stretch(query)
+        if found is None:
+            shown = query if query.isprintable() else repr(query)[1:-1]
+            hint = did_you_mean(query, (s.id for s in self.stretches), otherwise="see `stretchcoach list`")
+            raise StretchcoachError(f"no stretch '{shown}'; {hint}")
+        return found
 
-    def suggest_routine(self, query: str) -> str | None:
-        return closest(query, [r.id for r in self.routines])
+    def get_routine(self, routine_id: str) -> Routine:
+        """The routine with this id, or the error that says which is close."""
+        found = self.routine(routine_id)
+        if found is None:
+            routines = f"routines: {', '.join(r.id for r in self.routines)}"
+            hint = did_you_mean(routine_id, (r.id for r in self.routines), otherwise=routines)
+            raise StretchcoachError(f"no routine '{routine_id}'; {hint}")
+        return found
 
 
 def _fold(text: str) -> str:
     """Case- and punctuation-insensitive key: "Child's Pose" ~ "childs pose"."""
     return "".join(ch for ch in text.casefold().replace("’", "'") if ch.isalnum())
-
-
-def human_seconds(seconds: float) -> str:
-    """90 -> "1 min 30 s", 60 -> "1 min", 45 -> "45 s"."""
-    minutes, secs = divmod(round(seconds), 60)
-    if not minutes:
-        return f"{secs} s"
-    return f"{minutes} min {secs} s" if secs else f"{minutes} min"

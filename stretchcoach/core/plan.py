@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any
 
-from stretchcoach.core.model import Breath, Catalog, Cycle, Hold, Routine, Side, Stretch, human_seconds
-from stretchcoach.core.suggest import closest
+from stretchcoach.core.durations import human_seconds
+from stretchcoach.core.model import Catalog, Cycle, Hold, Routine, Side, Stretch
+from stretchcoach.core.steps import Step, StepKind
+from stretchcoach.core.suggest import did_you_mean
+from stretchcoach.core.words import SWITCH_CUE, hold_cue, prep_cue, rest_cue
 from stretchcoach.errors import StretchcoachError
 
 # --minutes scales holds and repetitions only within these bounds: shorter holds
@@ -18,42 +20,6 @@ from stretchcoach.errors import StretchcoachError
 MIN_HOLD, MAX_HOLD = 15, 120
 MIN_REPS, MAX_REPS = 2, 20
 HOLD_STEP = 5  # scaled holds are rounded to multiples of 5 s
-
-
-class StepKind(StrEnum):
-    PREP = "prep"  # get into the starting position
-    HOLD = "hold"  # hold the stretch (one side, or the only one)
-    SWITCH = "switch"  # change sides
-    PHASE = "phase"  # one movement of a repeated cycle
-    REST = "rest"  # between stretches
-
-
-@dataclass(frozen=True)
-class Step:
-    kind: StepKind
-    stretch: Stretch
-    seconds: int
-    cue: str
-    side: Side | None = None
-    rep: int | None = None
-    reps: int | None = None
-    breath: Breath | None = None
-
-    @property
-    def active(self) -> bool:
-        """Time spent stretching, as opposed to getting ready, switching or resting."""
-        return self.kind in (StepKind.HOLD, StepKind.PHASE)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind.value,
-            "stretch": self.stretch.id,
-            "side": self.side.value if self.side else None,
-            "rep": self.rep,
-            "seconds": self.seconds,
-            "cue": self.cue,
-            "breath": self.breath.value if self.breath else None,
-        }
 
 
 @dataclass(frozen=True)
@@ -118,12 +84,9 @@ class _Item:
 
 
 def find_routine(catalog: Catalog, routine_id: str) -> Routine:
-    routine = catalog.routine(routine_id)
-    if routine is None:
-        close = catalog.suggest_routine(routine_id)
-        hint = f"; did you mean '{close}'?" if close else f"; routines: {', '.join(r.id for r in catalog.routines)}"
-        raise StretchcoachError(f"no routine '{routine_id}'{hint}")
-    return routine
+    """The same as ``catalog.get_routine(routine_id)``, for the callers not yet moved to it
+    (tests/test_history*.py and remind/sources.py): delete it once they are."""
+    return catalog.get_routine(routine_id)
 
 
 def plan_routine(catalog: Catalog, routine: Routine, options: PlanOptions | None = None) -> Plan:
@@ -152,8 +115,7 @@ def _select(catalog: Catalog, routine: Routine, options: PlanOptions) -> list[_I
     for flag, wanted in (("--only", options.only), ("--skip", options.skip)):
         for sid in wanted:
             if sid not in ids:
-                close = closest(sid, ids)
-                hint = f"did you mean '{close}'?" if close else f"it has: {', '.join(dict.fromkeys(ids))}"
+                hint = did_you_mean(sid, ids, otherwise=f"it has: {', '.join(dict.fromkeys(ids))}")
                 raise StretchcoachError(f"{flag}: routine '{routine.id}' has no stretch '{sid}'; {hint}")
     items: list[_Item] = []
     for entry in routine.items:
@@ -177,17 +139,16 @@ def _steps(routine: Routine, items: list[_Item]) -> Iterable[Step]:
     for index, item in enumerate(items):
         stretch = item.stretch
         if index and routine.rest:
-            yield Step(StepKind.REST, stretch, routine.rest, f"Rest. Next: {stretch.name}")
+            yield Step(StepKind.REST, stretch, routine.rest, rest_cue(stretch))
         if routine.prep:
-            yield Step(StepKind.PREP, stretch, routine.prep, f"Get ready: {stretch.setup}")
+            yield Step(StepKind.PREP, stretch, routine.prep, prep_cue(stretch))
         if isinstance(stretch.timing, Hold):
             assert item.hold is not None
             sides: tuple[Side | None, ...] = stretch.timing.sides or (None,)
             for n, side in enumerate(sides):
                 if n and routine.switch:
-                    yield Step(StepKind.SWITCH, stretch, routine.switch, "Switch sides", side=side)
-                where = f"{side.value.capitalize()} side. " if side else ""
-                yield Step(StepKind.HOLD, stretch, item.hold, f"{where}Hold for {item.hold} seconds", side=side)
+                    yield Step(StepKind.SWITCH, stretch, routine.switch, SWITCH_CUE, side=side)
+                yield Step(StepKind.HOLD, stretch, item.hold, hold_cue(item.hold, side), side=side)
         else:
             assert isinstance(stretch.timing, Cycle)
             assert item.reps is not None

@@ -1,7 +1,10 @@
-"""Urgent signs that need a doctor now, not stretching.
+"""Everything stretchcoach says about safety and doctors, in one place.
 
-These are the red flags public health services list for back pain. They are
-shown once, before the first routine, and whenever `stretchcoach safety` runs.
+The red flags are the urgent signs public health services list for back pain:
+they are shown once, before the first routine, and whenever `stretchcoach
+safety` runs. The rest repeats the catalog's rule ("if your pain persists or
+worsens, stop and see a doctor") where a check-in or a stopped routine calls
+for it.
 """
 
 from __future__ import annotations
@@ -22,4 +25,22 @@ URGENT = (
 
 NOT_ADVICE = "stretchcoach is not medical advice and cannot diagnose anything."
 
+# The last line of the help text.
+HELP_NOTE = "Not medical advice: if your pain persists or worsens, stop and see a doctor."
+
 SEE_SAFETY = "Urgent signs that need a doctor now: run `stretchcoach safety`."
+
+STOP_ADVICE = "Stop doing these stretches and consult a doctor as soon as possible."
+
+# Over the catalog's warning at the end of a routine stopped with "this hurts".
+STOP_HEADING = "STOP — see a doctor"
+STOP_TITLE = "Stop and see a doctor"
+
+# What the voice says when "this hurts" stops a routine.
+SPOKEN_STOP = "Stopping now. If your pain persists or worsens, stop these stretches and see a doctor."
+
+
+# What the rule says after a routine that was stopped because it hurt, or whose pain went up.
+HURT_ADVICE = f"You stopped because it hurt. {STOP_ADVICE}"
+WORSENED_ADVICE = f"Your pain is worse after the routine than before it. {STOP_ADVICE}"
+RISING_ADVICE = "Your pain is a little higher than before. If it keeps rising, stop and see a doctor."

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from stretchcoach.core.model import Side
-from stretchcoach.core.plan import Plan, Step, StepKind
+from stretchcoach.core.plan import Plan
+from stretchcoach.core.steps import Step, StepKind
 from stretchcoach.errors import ExitCode
 
 ADJUST_SECONDS = 10

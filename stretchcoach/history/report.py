@@ -1,31 +1,68 @@
-"""Read the history database into a :class:`HistoryReport`. A missing database is not created,
-and nothing is ever written: a read-only directory or a busy history is still read."""
+"""What `history` shows, as plain data (:class:`HistoryReport`), and reading it from the
+database (:func:`build_report`). A missing database is not created, and nothing is ever
+written: a read-only directory or a busy history is still read.
+
+The rendering (Rich, CSV) is :mod:`stretchcoach.views.history`'s.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
+from stretchcoach import localtime
 from stretchcoach.core import rule
-from stretchcoach.history import db as history
-from stretchcoach.history.errors import guarded
-from stretchcoach.history.files import open_for_reading
-from stretchcoach.localtime import local, zone_note
-from stretchcoach.views.history import HistoryReport
+from stretchcoach.core.rule import Persistence, Verdict, after_routine
+from stretchcoach.history import queries
+from stretchcoach.history.queries import SessionRow
+from stretchcoach.history.store import HistoryStore, open_for_reading
 
-if TYPE_CHECKING:
-    import sqlite3
+
+@dataclass(frozen=True)
+class HistoryReport:
+    days: int
+    sessions: list[SessionRow]
+    current_streak: int
+    longest_streak: int
+    stretches: list[tuple[str, int, float]]  # (id, times done fully, seconds)
+    one_sided: list[tuple[datetime, str, str]]
+    persistence: Persistence
+    names: dict[str, str] = field(default_factory=dict)  # stretch id -> name, where known
+
+    @property
+    def last_verdict(self) -> Verdict | None:
+        for row in reversed(self.sessions):
+            if row.outcome is not None:
+                return after_routine(row.pain_before, row.pain_after, hurt=row.outcome == "hurt")
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "days": self.days,
+            "sessions": [row.to_json() for row in self.sessions],
+            "streak": {"current": self.current_streak, "longest": self.longest_streak},
+            "stretches": [{"stretch": sid, "completed": n, "seconds": round(s, 1)} for sid, n, s in self.stretches],
+            "one_side_only": [
+                {"started_at": at.isoformat(), "stretch": sid, "side_skipped": side} for at, sid, side in self.one_sided
+            ],
+            "rule": {
+                "persists": self.persistence.persists,
+                "last_verdict": self.last_verdict.value if self.last_verdict else None,
+                "status": self.persistence.describe(),
+            },
+        }
 
 
 def build_report(path: Path, *, days: int, now: datetime, names: dict[str, str]) -> HistoryReport:
-    note = zone_note()
-    if note:
-        from stretchcoach.views.output import print_error
+    """The last ``days`` of the history at ``path``; raises :class:`HistoryError` if it cannot be read.
 
-        print_error(note)
-    db = open_for_reading(path)
-    if db is None:
+    Streaks count local days; where the local time zone cannot be used they are UTC days, which
+    :func:`stretchcoach.localtime.zone_note` is for the caller to say.
+    """
+    store = open_for_reading(path)
+    if store is None:
         return HistoryReport(
             days=days,
             sessions=[],
@@ -36,24 +73,21 @@ def build_report(path: Path, *, days: int, now: datetime, names: dict[str, str])
             persistence=rule.persistence([], now=now),
             names=names,
         )
-    try:
-        with guarded(path):
-            return _read(db, days=days, now=now, names=names)
-    finally:
-        db.close()
+    with store, store.reading():  # the rule's sums over what was read too: a pain that is not a number, say
+        return _read(store, days=days, now=now, names=names)
 
 
-def _read(db: sqlite3.Connection, *, days: int, now: datetime, names: dict[str, str]) -> HistoryReport:
+def _read(store: HistoryStore, *, days: int, now: datetime, names: dict[str, str]) -> HistoryReport:
     since = now - timedelta(days=days)
-    current, longest = rule.streaks(history.completed_days(db), today=local(now).date())
+    current, longest = rule.streaks(queries.completed_days(store), today=localtime.local(now).date())
     window = now - timedelta(days=rule.WINDOW_DAYS)
     return HistoryReport(
         days=days,
-        sessions=history.recent_sessions(db, since=since),
+        sessions=queries.recent_sessions(store, since=since),
         current_streak=current,
         longest_streak=longest,
-        stretches=history.stretch_totals(db, since=since),
-        one_sided=history.one_sided(db, since=since),
-        persistence=rule.persistence(history.checkins(db, since=window), now=now),
+        stretches=queries.stretch_totals(store, since=since),
+        one_sided=queries.one_sided(store, since=since),
+        persistence=rule.persistence(queries.checkins(store, since=window), now=now),
         names=names,
     )

@@ -5,7 +5,7 @@ The rule:
 * **Before the first step** the session itself is saved: if the history is
   busy, waiting at most :data:`HOLD_SECONDS` (then the routine starts behind,
   see below); any other failure stops the routine before it starts, with
-  nothing done yet to lose (``coach._start_saving``).
+  nothing done yet to lose (``commands.routine._start_saving``).
 * **Saved, then shown.** The routine loop saves after every change of step or
   state, before the next step is announced, so a kill never loses a step the
   person saw end. With the lock free this costs a few milliseconds.
@@ -36,8 +36,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stretchcoach.core.session import RoutineSession
-from stretchcoach.history.db import Recorder, is_busy
-from stretchcoach.history.errors import why_not_saved
+from stretchcoach.history.problems import is_busy, why_not_saved
+from stretchcoach.history.recorder import Recorder
 from stretchcoach.live.terminal import HANGUP, INTERRUPT, TERMINATE, InputSource
 
 HOLD_SECONDS = 0.25
@@ -50,7 +50,12 @@ _STOPPING = (INTERRUPT, TERMINATE, HANGUP)
 
 
 class Saver:
-    """Drives a :class:`Recorder` by the rule above; ``notes`` are shown to the person."""
+    """Drives a :class:`Recorder` by the rule above; ``notes`` are shown to the person.
+
+    While the routine runs, the loop reads its keys through the saver (:meth:`watching`): so
+    every wait for a key is also a chance to retry the save, and keys that arrived while an
+    announcement waited for a save are handed over on the next read.
+    """
 
     def __init__(self, recorder: Recorder, *, path: Path, clock: Callable[[], float], notes: list[str]) -> None:
         self.recorder = recorder
@@ -59,6 +64,8 @@ class Saver:
         self.notes = notes
         self.behind = False
         self._said_damage = False
+        self._source: InputSource | None = None
+        self._held: list[str] = []  # read while an announcement waited; handed over next
 
     # -- before the routine: nothing runs yet, so a plain sleep may wait ---------------
 
@@ -80,20 +87,39 @@ class Saver:
 
     def what_was_lost(self) -> str:
         """The one line for a routine whose history could not be saved in full."""
-        path = self.path
-        failure = self.recorder.failure
-        why = why_not_saved(path, failure) if failure is not None else "could not be written"
+        why = self._why_not_saved()
         if self.recorder.session_id is None:
-            return f"this routine was not saved: the history {path} {why}."
-        return f"the end of this routine was not saved: the history {path} {why}; it shows the routine as unfinished."
+            return f"this routine was not saved: the history {self.path} {why}."
+        return (
+            f"the end of this routine was not saved: the history {self.path} {why}; it shows the routine as unfinished."
+        )
 
     # -- during the routine ----------------------------------------------------------------
 
-    def watching(self, inputs: InputSource) -> SavingInput:
-        """``inputs``, retrying the save on every wait while the history is behind."""
-        return SavingInput(self, inputs)
+    def watching(self, source: InputSource) -> Saver:
+        """Read the routine's keys from ``source`` through this saver (an input source itself)."""
+        self._source = source
+        return self
 
-    def observe(self, session: RoutineSession, inputs: SavingInput) -> None:
+    def wait(self, timeout: float) -> list[str]:
+        """What arrived while an announcement waited; else ``source``'s keys, retrying the save
+        first while the history is behind, and waiting at most RETRY_SECONDS for them then."""
+        if self._held:
+            items, self._held = self._held, []
+            return items
+        if self.behind:
+            self._retry()
+            if self.behind and not self.recorder.gave_up:
+                timeout = min(timeout, RETRY_SECONDS)
+        return self._watched().wait(timeout)
+
+    def suspend(self) -> None:
+        self._watched().suspend()
+
+    def reclaim(self) -> None:
+        self._watched().reclaim()
+
+    def observe(self, session: RoutineSession) -> None:
         """Called by the loop after each change, before it is announced."""
         if self.recorder.observe(session):
             self._caught_up()
@@ -110,16 +136,20 @@ class Saver:
             return
         deadline = self.clock() + HOLD_SECONDS
         while (left := deadline - self.clock()) > 0:
-            items = inputs.source.wait(min(POLL_SECONDS, left))
-            inputs.held.extend(items)
+            items = self._watched().wait(min(POLL_SECONDS, left))
+            self._held.extend(items)
             if any(item in _STOPPING for item in items):
                 break
             if self.recorder.save():
                 return
         self._fall_behind()
 
-    def retry(self) -> None:
-        if self.behind and self.recorder.save():
+    def _watched(self) -> InputSource:
+        assert self._source is not None, "watching() first"
+        return self._source
+
+    def _retry(self) -> None:
+        if self.recorder.save():
             self._caught_up()
         elif self.recorder.gave_up:
             self._say_damage()
@@ -128,6 +158,10 @@ class Saver:
         failure = self.recorder.failure
         return failure is not None and is_busy(failure)
 
+    def _why_not_saved(self) -> str:
+        failure = self.recorder.failure
+        return why_not_saved(self.path, failure) if failure is not None else "could not be written"
+
     def _fall_behind(self) -> None:
         if self.recorder.gave_up:
             self._say_damage()
@@ -135,9 +169,7 @@ class Saver:
         if self.behind:
             return
         self.behind = True
-        failure = self.recorder.failure
-        why = why_not_saved(self.path, failure) if failure is not None else "could not be written"
-        self.notes.append(f"History {why}: the routine goes on, and is saved as soon as it can be.")
+        self.notes.append(f"History {self._why_not_saved()}: the routine goes on, and is saved as soon as it can be.")
 
     def _caught_up(self) -> None:
         if self.behind:
@@ -149,29 +181,3 @@ class Saver:
             self._said_damage = True
             self.behind = True
             self.notes.append("History is damaged: this routine cannot be saved; it goes on.")
-
-
-class SavingInput:
-    """An input source that hands back what arrived while an announcement waited, and retries
-    the save on every wait while the history is behind (waiting at most RETRY_SECONDS)."""
-
-    def __init__(self, saver: Saver, source: InputSource) -> None:
-        self.saver = saver
-        self.source = source
-        self.held: list[str] = []
-
-    def wait(self, timeout: float) -> list[str]:
-        if self.held:
-            items, self.held = self.held, []
-            return items
-        if self.saver.behind:
-            self.saver.retry()
-            if self.saver.behind and not self.saver.recorder.gave_up:
-                timeout = min(timeout, RETRY_SECONDS)
-        return self.source.wait(timeout)
-
-    def suspend(self) -> None:
-        self.source.suspend()
-
-    def reclaim(self) -> None:
-        self.source.reclaim()

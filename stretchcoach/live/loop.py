@@ -1,28 +1,21 @@
 """The routine loop: one ``select()`` wait at a time, one writer, exact deadlines.
 
 :func:`run_routine` owns no clock, terminal or console of its own: it is given
-a clock, an input source, a display and the cues, so tests drive it with a fake
-clock and scripted keys.
+a clock, an input source, a display, the cues and the notes, so tests drive it
+with a fake clock and scripted keys. The displays themselves are views
+(``views.displays``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from rich.console import Console
-
-from stretchcoach.core.plan import Plan, StepKind
-from stretchcoach.core.safe_text import visible
-from stretchcoach.core.session import ADJUST_SECONDS, Event, EventKind, Outcome, RoutineSession
+from stretchcoach.core.plan import Plan
+from stretchcoach.core.session import ADJUST_SECONDS, Event, Outcome, RoutineSession
+from stretchcoach.core.steps import StepKind
 from stretchcoach.live.cues import Cues
 from stretchcoach.live.terminal import CONTINUE, HANGUP, INTERRUPT, RESIZE, SUSPEND, TERMINATE, InputSource
-from stretchcoach.views import routine as screen
-
-if TYPE_CHECKING:
-    from rich.live import Live
 
 Clock = Callable[[], float]
 
@@ -30,131 +23,12 @@ _SIGNAL_OUTCOMES = {INTERRUPT: Outcome.INTERRUPTED, TERMINATE: Outcome.TERMINATE
 
 
 class Display(Protocol):
+    """What the loop draws on: told each batch of events, and when to show the session as it is now."""
+
     def events(self, events: list[Event], session: RoutineSession, now: float) -> None: ...
     def show(self, session: RoutineSession, now: float, message: str) -> None: ...
     def suspend(self) -> None: ...
     def resume(self) -> None: ...
-
-
-def terminal_size(stream: IO[str]) -> tuple[int, int] | None:
-    """(columns, lines) of the terminal ``stream`` writes to; None if it is not one, or gives no size."""
-    try:
-        columns, lines = os.get_terminal_size(stream.fileno())
-    except (AttributeError, ValueError, OSError):
-        return None
-    return (columns, lines) if columns > 0 and lines > 0 else None
-
-
-class LiveDisplay:
-    """Full-screen Rich view, redrawn only when told (no refresh thread).
-
-    On a terminal it is drawn at the terminal's own size, whatever ``COLUMNS`` and
-    ``LINES`` say: Rich pads every line of a full-screen frame to the console's
-    width, and ``COLUMNS=100000`` once had each redraw write megabytes (61 MB and
-    2.8 s of CPU over a 10 s hold) into an 80-column window. ``size`` reads the
-    terminal's size (None: not a terminal, draw at the console's size).
-    """
-
-    def __init__(
-        self,
-        console: Console,
-        *,
-        screen_mode: bool = True,
-        size: Callable[[], tuple[int, int] | None] | None = None,
-    ) -> None:
-        from rich.live import Live
-
-        self.console = console
-        self.size = size or (lambda: terminal_size(console.file))
-        self.live: Live = Live(
-            console=console,
-            auto_refresh=False,
-            screen=screen_mode,
-            transient=not screen_mode,
-            redirect_stdout=False,
-            redirect_stderr=False,
-        )
-
-    def __enter__(self) -> LiveDisplay:
-        self.live.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
-            self.live.stop()
-
-    def events(self, events: list[Event], session: RoutineSession, now: float) -> None:
-        pass  # the live view shows the state itself
-
-    def show(self, session: RoutineSession, now: float, message: str) -> None:
-        real = self.size()
-        if real is not None:
-            self.console.size = real  # the size Live lays every frame out at, not only the view's
-        width, height = self.console.size
-        view = screen.live_view(session, now, width=width, height=height, message=message)
-        with contextlib.suppress(OSError):
-            self.live.update(view, refresh=True)
-
-    def suspend(self) -> None:
-        with contextlib.suppress(OSError):
-            self.live.stop()
-            if _taken_back(self.console.file):
-                # The shell was quicker (its job is a script that runs us): it has already written
-                # "Stopped" and its prompt, on the screen we have just left. Say it again here.
-                self.console.file.write(STOPPED_NOTE)
-                self.console.file.flush()
-
-    def resume(self) -> None:
-        with contextlib.suppress(OSError):
-            self.live.start(refresh=True)
-
-
-STOPPED_NOTE = "\r\nstretchcoach is stopped; type fg to come back to it.\r\n"
-
-
-def _taken_back(stream: IO[str]) -> bool:
-    """The terminal ``stream`` writes to has been given to another process group (a shell)."""
-    try:
-        return os.tcgetpgrp(stream.fileno()) != os.getpgrp()
-    except (AttributeError, ValueError, OSError):
-        return False
-
-
-class PlainDisplay:
-    """One line per step as it starts, for logs, screen readers and dumb terminals."""
-
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
-        self._said = ""
-
-    def events(self, events: list[Event], session: RoutineSession, now: float) -> None:
-        for event in events:
-            line = None
-            if event.kind is EventKind.STEP and event.step is not None:
-                line = screen.step_line(event.step)
-                at = session.step_started - session.started - session.paused_total
-            elif event.kind in (EventKind.PAUSED, EventKind.RESUMED, EventKind.ADJUSTED):
-                line = {"paused": "Paused", "resumed": "Resumed"}.get(event.kind.value, f"Time {event.detail}")
-                at = now - session.started - session.paused_seconds(now)
-            if line is not None:
-                minutes, seconds = divmod(int(max(0.0, at) + 0.5), 60)
-                self._write(f"[{minutes:02d}:{seconds:02d}] {line}\n")
-
-    def _write(self, text: str) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self.out.write(visible(text))  # plain text from a catalog or history: see safe_text
-            self.out.flush()
-
-    def show(self, session: RoutineSession, now: float, message: str) -> None:
-        if message and message != self._said:
-            self._write(f"{message}\n")
-        self._said = message
-
-    def suspend(self) -> None:
-        pass
-
-    def resume(self) -> None:
-        pass
 
 
 def run_routine(
@@ -164,12 +38,16 @@ def run_routine(
     inputs: InputSource,
     display: Display,
     cues: Cues,
+    notes: list[str] | None = None,
     resume_after_suspend: bool = False,
     observe: Callable[[RoutineSession], None] | None = None,
 ) -> RoutineSession:
     """Follow ``plan`` to its end, a key that ends it, or a signal; return the session.
 
-    ``observe`` is called after every change of step or state (the history records there).
+    ``notes`` is where others leave lines for the person while the routine runs (the
+    history saver, the cues when the voice or the hook fails): the loop hands them to
+    the display and empties it. ``observe`` is called after every change of step or
+    state (the history records there).
     """
     session = RoutineSession(plan, started=clock())
     loop = _Loop(
@@ -178,6 +56,7 @@ def run_routine(
         inputs=inputs,
         display=display,
         cues=cues,
+        notes=[] if notes is None else notes,
         resume_after_suspend=resume_after_suspend,
         observe=observe,
     )
@@ -219,6 +98,7 @@ class _Loop:
         inputs: InputSource,
         display: Display,
         cues: Cues,
+        notes: list[str],
         resume_after_suspend: bool,
         observe: Callable[[RoutineSession], None] | None,
     ) -> None:
@@ -228,6 +108,7 @@ class _Loop:
         self.inputs = inputs
         self.display = display
         self.cues = cues
+        self.notes = notes
         self.resume_after_suspend = resume_after_suspend
         self.message = ""
 
@@ -240,10 +121,10 @@ class _Loop:
         self.cues.handle(events, self.session, now)
 
     def take_message(self) -> str:
-        notes = self.cues.notes
-        if notes:
-            self.message = " ".join(notes)
-            notes.clear()
+        """The line to show under the view: the newest notes, until a key replaces them."""
+        if self.notes:
+            self.message = " ".join(self.notes)
+            self.notes.clear()
         return self.message
 
     def handle(self, item: str, now: float) -> None:

@@ -1,4 +1,4 @@
-"""Rich renderables and JSON shapes for the catalog. Builds, never prints."""
+"""The catalog as `list` and `show` draw it: tables, the stretch panel and their JSON shapes."""
 
 from __future__ import annotations
 
@@ -9,8 +9,49 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from stretchcoach.core.model import Catalog, Cycle, Hold, Routine, Stretch, human_seconds
-from stretchcoach.core.safety import NOT_ADVICE, RED_FLAGS, SEE_SAFETY, URGENT
+from stretchcoach.core.durations import human_seconds
+from stretchcoach.core.model import Catalog, Cycle, Hold, Routine, Stretch
+from stretchcoach.views.output import Output
+from stretchcoach.views.safety import catalog_warning
+
+# Above this many stretches, `list` prints aligned columns instead of a Rich table:
+# a table measures every cell (about 0.4 ms a row), columns cost next to nothing.
+TABLE_ROWS = 200
+
+
+def show_listing(out: Output, catalog: Catalog, totals: dict[str, int], *, as_json: bool) -> None:
+    """The stretches and routines; ``totals`` holds each routine's planned seconds."""
+    if as_json:
+        out.json(listing_json(catalog, totals))
+        return
+    if len(catalog.stretches) <= TABLE_ROWS:
+        out.print(stretch_table(catalog))
+    else:
+        console = out.console()
+        header, lines = stretch_columns(catalog, console.width)
+        console.print(f"{len(catalog.stretches)} stretches", style="bold")
+        console.print(header, style="bold", markup=False, soft_wrap=True)
+        out.write("\n".join(lines) + "\n")  # plain text: Rich would only measure it again
+    if catalog.routines:
+        out.print(routine_table(catalog, totals))
+    out.print(
+        Text.assemble("Details: ", ("stretchcoach show ID", "bold"), "   Start: ", ("stretchcoach routine", "bold"))
+    )
+
+
+def listing_json(catalog: Catalog, totals: dict[str, int]) -> dict[str, Any]:
+    return {
+        "stretches": [stretch_json(s) for s in catalog.stretches],
+        "routines": [routine_json(r, totals[r.id]) for r in catalog.routines],
+    }
+
+
+def show_stretch(out: Output, stretch: Stretch, warning: str, *, as_json: bool) -> None:
+    """One stretch, and the warning that goes with it."""
+    if as_json:
+        out.json(stretch_json(stretch) | {"warning": warning})
+    else:
+        out.print(stretch_panel(stretch, warning))
 
 
 def stretch_table(catalog: Catalog) -> Table:
@@ -23,11 +64,6 @@ def stretch_table(catalog: Catalog) -> Table:
     for s in catalog.stretches:
         table.add_row(s.id, s.name, ", ".join(s.targets), s.timing.summary(), human_seconds(s.seconds))
     return table
-
-
-# Above this many stretches, `list` prints aligned columns instead of a Rich table:
-# a table measures every cell (about 0.4 ms a row), columns cost next to nothing.
-TABLE_ROWS = 200
 
 
 def stretch_columns(catalog: Catalog, width: int) -> tuple[str, list[str]]:
@@ -66,26 +102,6 @@ def routine_table(catalog: Catalog, totals: dict[str, int]) -> Table:
     return table
 
 
-def warning_panel(warning: str, *, title: str = "Safety") -> Panel:
-    text = Text(warning)
-    text.append(f"\n{SEE_SAFETY}", style="dim")
-    return Panel(text, title=f"⚠ {title}", title_align="left", border_style="yellow")
-
-
-def safety_lines(warning: str) -> list[str]:
-    """The safety text as plain lines, for plain output and screen readers."""
-    return [f"Get help now: {URGENT}", *(f"  - {flag}" for flag in RED_FLAGS), f"Safety: {warning}", NOT_ADVICE]
-
-
-def safety_view(warning: str) -> Group:
-    flags = Text("\n".join(f"• {flag}" for flag in RED_FLAGS))
-    urgent = Group(Text(URGENT, style="bold"), flags)
-    return Group(
-        Panel(urgent, title="⚠ Get help now", title_align="left", border_style="red"),
-        Panel(Text(f"{warning}\n{NOT_ADVICE}"), title="⚠ The rule", title_align="left", border_style="yellow"),
-    )
-
-
 def stretch_panel(stretch: Stretch, warning: str) -> Group:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -107,7 +123,7 @@ def stretch_panel(stretch: Stretch, warning: str) -> Group:
     if stretch.cautions:
         grid.add_row(Text("Cautions", style="bold yellow"), "\n".join(f"• {c}" for c in stretch.cautions))
     title = Text.assemble((stretch.name, "bold"), (f"  {stretch.id}", "cyan"))
-    return Group(Panel(grid, title=title, title_align="left"), warning_panel(warning))
+    return Group(Panel(grid, title=title, title_align="left"), catalog_warning(warning))
 
 
 def stretch_json(stretch: Stretch) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The history report: recent sessions, streaks, totals, the pain trend and the rule.
+"""The history report: recent sessions, streaks, totals, the pain trend and the rule, as a
+table, CSV or JSON.
 
 Built from plain data (``HistoryReport``); nothing here touches the database.
 """
@@ -7,57 +8,23 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from stretchcoach.core.model import human_seconds
-from stretchcoach.core.rule import Persistence, Verdict, after_routine
-from stretchcoach.history.db import SessionRow
+from stretchcoach.core.durations import human_seconds
+from stretchcoach.core.rule import Verdict, after_routine
+from stretchcoach.history.queries import SessionRow
+from stretchcoach.history.report import HistoryReport
 from stretchcoach.localtime import local
+from stretchcoach.views.output import Output
+from stretchcoach.views.safety import Level, persists_panel, verdict_panel, warning_panel
 
 SPARKS = "▁▂▃▄▅▆▇█"
 OUTCOME_LABELS = {None: "unfinished", "hurt": "this hurts"}
-
-
-@dataclass(frozen=True)
-class HistoryReport:
-    days: int
-    sessions: list[SessionRow]
-    current_streak: int
-    longest_streak: int
-    stretches: list[tuple[str, int, float]]  # (id, times done fully, seconds)
-    one_sided: list[tuple[datetime, str, str]]
-    persistence: Persistence
-    names: dict[str, str] = field(default_factory=dict)  # stretch id -> name, where known
-
-    @property
-    def last_verdict(self) -> Verdict | None:
-        for row in reversed(self.sessions):
-            if row.outcome is not None:
-                return after_routine(row.pain_before, row.pain_after, hurt=row.outcome == "hurt")
-        return None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "days": self.days,
-            "sessions": [row.to_json() for row in self.sessions],
-            "streak": {"current": self.current_streak, "longest": self.longest_streak},
-            "stretches": [{"stretch": sid, "completed": n, "seconds": round(s, 1)} for sid, n, s in self.stretches],
-            "one_side_only": [
-                {"started_at": at.isoformat(), "stretch": sid, "side_skipped": side} for at, sid, side in self.one_sided
-            ],
-            "rule": {
-                "persists": self.persistence.persists,
-                "last_verdict": self.last_verdict.value if self.last_verdict else None,
-                "status": self.persistence.describe(),
-            },
-        }
 
 
 def sessions_csv(rows: list[SessionRow]) -> str:
@@ -139,32 +106,19 @@ def history_view(report: HistoryReport, *, now: datetime) -> RenderableType:
 
 
 def rule_panel(report: HistoryReport) -> Panel:
+    """What the rule says now: pain that persists, else the last routine's verdict, else all is well."""
     verdict = report.last_verdict
     if report.persistence.persists:
         return persists_panel(report.persistence)
     if verdict is not None and verdict is not Verdict.OK:
         return verdict_panel(verdict)
-    return Panel(Text(report.persistence.describe()), title="The rule", title_align="left", border_style="green")
+    return warning_panel(report.persistence.describe(), title="The rule", level=Level.CALM)
 
 
-STOP_ADVICE = "Stop doing these stretches and consult a doctor as soon as possible."
-
-
-def persists_panel(persistence: Persistence) -> Panel:
-    text = Text(f"{persistence.describe()}\n{STOP_ADVICE}", style="bold")
-    return Panel(text, title="⚠ Your pain persists", title_align="left", border_style="red", style="red")
-
-
-def verdict_text(verdict: Verdict | None) -> str:
-    if verdict is Verdict.HURT:
-        return f"You stopped because it hurt. {STOP_ADVICE}"
-    if verdict is Verdict.WORSENED:
-        return f"Your pain is worse after the routine than before it. {STOP_ADVICE}"
-    return "Your pain is a little higher than before. If it keeps rising, stop and see a doctor."
-
-
-def verdict_panel(verdict: Verdict | None) -> Panel:
-    message = verdict_text(verdict)
-    if verdict is None or not verdict.stop:
-        return Panel(Text(message), title="Pain check", title_align="left", border_style="yellow")
-    return Panel(Text(message, style="bold"), title="⚠ Stop", title_align="left", border_style="red", style="red")
+def show_history(out: Output, report: HistoryReport, *, now: datetime, as_json: bool, as_csv: bool) -> None:
+    if as_json:
+        out.json(report.to_json())
+    elif as_csv:
+        out.write(sessions_csv(report.sessions))
+    else:
+        out.print(history_view(report, now=now))

@@ -1,8 +1,10 @@
 """The only place that creates Rich consoles, and where text is made safe to write.
 
+Commands write through an :class:`Output`, built once by the CLI, which carries
+the output mode (Rich, plain lines, or narrow) so that no command has to ask.
 Consoles are built per call so they follow the current environment
 (``NO_COLOR``, ``TERM``, ``COLUMNS``) and the current ``sys.stdout``. They
-draw every text segment through :func:`~stretchcoach.safe_text.visible`, so
+draw every text segment through :func:`~stretchcoach.core.safe_text.visible`, so
 no text from a catalog, a history file or an argument reaches the terminal as
 a control sequence (see ``safe_text`` for the policy).
 """
@@ -14,6 +16,8 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderableType
@@ -87,3 +91,65 @@ def print_json(data: Any) -> None:
 def write_plain(text: str) -> None:
     """Plain text straight to stdout (large listings, CSV), made safe like everything else."""
     sys.stdout.write(visible(text))
+
+
+# Below this many columns a table or a boxed screen is unreadable: views draw lines instead.
+NARROW_WIDTH = 60
+
+
+class Mode(Enum):
+    RICH = "rich"  # panels, tables and the live view
+    PLAIN = "plain"  # lines, for logs, screen readers and dumb terminals
+    NARROW = "narrow"  # a terminal under NARROW_WIDTH columns
+
+
+def plain_wanted(asked: bool) -> bool:
+    """Plain lines instead of the live view: asked for, or no real terminal to draw on."""
+    term = os.environ.get("TERM", "")
+    return asked or bool(os.environ.get("ACCESSIBLE")) or term == "dumb" or not sys.stdout.isatty()
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where a command writes, and in what mode; views render through it."""
+
+    plain: bool = False  # see plain_wanted; only the routine offers plain lines
+
+    @property
+    def mode(self) -> Mode:
+        """PLAIN if chosen; else NARROW or RICH by the width now (a terminal may be resized meanwhile)."""
+        if self.plain:
+            return Mode.PLAIN
+        return Mode.NARROW if self.width < NARROW_WIDTH else Mode.RICH
+
+    @property
+    def width(self) -> int:
+        return console().width
+
+    def console(self) -> Console:
+        return console()
+
+    def print(self, renderable: RenderableType = "", *, style: str | None = None) -> None:
+        """A renderable, or text wrapped at words to the width."""
+        console().print(renderable, style=style)
+
+    def lines(self, lines: Iterable[str]) -> None:
+        """Plain lines, each whole however long: a screen reader reads a line as one."""
+        out = console()
+        for line in lines:
+            out.print(line, markup=False, soft_wrap=True)
+
+    def json(self, data: Any) -> None:
+        print_json(data)
+
+    def write(self, text: str) -> None:
+        write_plain(text)
+
+    def error(self, message: str) -> None:
+        print_error(message)
+
+    def error_lines(self, lines: Iterable[str]) -> None:
+        """Lines on stderr as they are, such as each problem found in a catalog file."""
+        err = error_console()
+        for line in lines:
+            err.print(line, markup=False)

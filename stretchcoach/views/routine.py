@@ -1,157 +1,34 @@
-"""What the routine looks like: the live view, plain lines, the plan table, the summary.
+"""The routine before and after: the plan, the introduction and the summary, drawn or in lines.
 
-Every function builds from a session (or plan) and ``now``; nothing here prints.
+The live view while it runs is in ``views.live``.
 """
 
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from stretchcoach.core.model import human_seconds
-from stretchcoach.core.plan import Plan, Step, StepKind
+from stretchcoach.core.durations import human_seconds, mmss
+from stretchcoach.core.plan import Plan
+from stretchcoach.core.rule import Verdict
+from stretchcoach.core.safety import SEE_SAFETY
 from stretchcoach.core.session import Outcome, RoutineSession, Status, StepRecord
-
-# Quit and "this hurts" come first, so they stay on screen when the hints are cut.
-KEY_HINTS = "q quit · h this hurts · space pause · n next · b back · +/- 10 s"
-COMPACT_HINTS = "q quit · h hurts · spc pause · n/b · +/-"
-COMPACT_WIDTH, COMPACT_HEIGHT = 60, 16
-
-
-def clock(seconds: float) -> str:
-    """Whole seconds left as m:ss, rounding up so "0:00" means done."""
-    whole = int(seconds) + (1 if seconds - int(seconds) > 0.001 else 0)
-    minutes, secs = divmod(whole, 60)
-    return f"{minutes}:{secs:02d}"
+from stretchcoach.core.steps import StepKind
+from stretchcoach.core.words import step_line, step_title
+from stretchcoach.views.live import KEY_HINTS
+from stretchcoach.views.output import Mode, Output
+from stretchcoach.views.safety import catalog_warning, closing_line, closing_warning, verdict_line, verdict_panel
 
 
-def step_title(step: Step) -> str:
-    """The line under the stretch name: what this step is."""
-    if step.kind is StepKind.PREP:
-        return "Get ready"
-    if step.kind is StepKind.REST:
-        return "Rest"
-    if step.kind is StepKind.SWITCH:
-        return "Switch sides"
-    if step.kind is StepKind.PHASE:
-        return f"Round {step.rep} of {step.reps}"
-    return f"{step.side.value.capitalize()} side" if step.side else "Hold"
-
-
-def step_line(step: Step) -> str:
-    """One plain line for a step, e.g. "Supine hip flexor stretch — right side — hold 30 s"."""
-    name = step.stretch.name
-    if step.kind is StepKind.PREP:
-        return f"{name} — get ready {step.seconds} s: {step.stretch.setup}"
-    if step.kind is StepKind.REST:
-        return f"Rest {step.seconds} s — next: {name}"
-    if step.kind is StepKind.SWITCH:
-        return f"{name} — switch sides {step.seconds} s"
-    if step.kind is StepKind.PHASE:
-        return f"{name} — round {step.rep}/{step.reps} — {step.cue} ({step.seconds} s)"
-    side = f" — {step.side.value} side" if step.side else ""
-    return f"{name}{side} — hold {step.seconds} s"
-
-
-def _cue(session: RoutineSession) -> str:
-    """The cue on screen: for a hold, its current length (+/- change it)."""
-    step = session.step
-    return f"Hold for {session.duration} seconds" if step.kind is StepKind.HOLD else step.cue
-
-
-def _lines(text: str, width: int) -> int:
-    """Lines ``text`` takes when wrapped to ``width`` (an upper bound: wrapping at words)."""
-    return max(1, -(-len(text) // max(1, width - 4)) + (1 if len(text) > width - 4 else 0))
-
-
-def _next_text(session: RoutineSession) -> str:
-    upcoming = session.next_step()
-    return f"Next: {step_line(upcoming)}" if upcoming else "Next: done"
-
-
-def live_view(session: RoutineSession, now: float, *, width: int, height: int, message: str = "") -> RenderableType:
-    if width < COMPACT_WIDTH or height < COMPACT_HEIGHT:
-        return compact_view(session, now, width=width, message=message)
-    step = session.step
-    remaining = session.remaining(now)
-    plan_total = session.plan.total_seconds
-    left = session.time_left(now)
-
-    body = Table.grid(padding=(0, 1), expand=True)
-    body.add_column()
-    body.add_row(Text(step.stretch.name, style="bold"))
-    title = Text(step_title(step).upper(), style="bold cyan")
-    body.add_row(title)
-    cue = _cue(session)
-    body.add_row(Text(cue, style="bold yellow" if step.breath else "yellow"))
-    body.add_row("")
-    countdown = Table.grid(padding=(0, 2), expand=True)
-    countdown.add_column(no_wrap=True)
-    countdown.add_column(ratio=1)
-    countdown.add_row(
-        Text(clock(remaining), style="bold reverse" if session.paused else "bold"),
-        ProgressBar(total=max(1, session.duration), completed=session.duration - remaining),
-    )
-    body.add_row(countdown)
-    if session.paused:
-        body.add_row(Text("PAUSED — press space to resume", style="bold magenta"))
-    body.add_row("")
-    how = [f"{n}. {line}" for n, line in enumerate(step.stretch.steps, 1)]
-    if step.kind is not StepKind.PREP:  # the prep cue already says where to start
-        how.insert(0, f"Start: {step.stretch.setup}")
-    # Rows besides the instructions: borders, name, title, blanks, countdown, next, overall.
-    fixed = 10 + _lines(cue, width) + session.paused + bool(message) + _lines(_next_text(session), width)
-    needed = sum(_lines(line, width) for line in how) + 1
-    if step.kind in (StepKind.PREP, StepKind.HOLD, StepKind.SWITCH) and fixed + needed <= height:
-        body.add_row(Text("\n".join(how), style="dim" if step.kind is StepKind.HOLD else ""))
-        body.add_row("")
-    body.add_row(Text(_next_text(session), style="italic"))
-    overall = Table.grid(padding=(0, 2), expand=True)
-    overall.add_column(no_wrap=True)
-    overall.add_column(ratio=1)
-    overall.add_column(no_wrap=True)
-    overall.add_row(
-        f"Step {session.index + 1}/{len(session.plan.steps)}",
-        ProgressBar(total=max(1, plan_total), completed=max(0.0, plan_total - left)),
-        f"{clock(left)} left",
-    )
-    body.add_row(overall)
-    if message:
-        body.add_row(Text(message, style="bold"))
-    return Panel(
-        body,
-        title=Text(session.plan.routine.name, style="bold"),
-        title_align="left",
-        subtitle=Text(KEY_HINTS, style="dim"),
-        subtitle_align="left",
-        border_style="magenta" if session.paused else "blue",
-    )
-
-
-def compact_view(session: RoutineSession, now: float, *, width: int, message: str = "") -> RenderableType:
-    """For narrow or short terminals: a few short lines, no boxes."""
-    step = session.step
-    remaining = session.remaining(now)
-    grid = Table.grid()
-    grid.add_column(no_wrap=True, overflow="ellipsis")
-    grid.add_row(Text(f"{step.stretch.name} · {step_title(step)}", style="bold"))
-    grid.add_row(Text(_cue(session), style="yellow"))
-    grid.add_row(
-        Text.assemble(
-            (clock(remaining), "bold"),
-            ("  PAUSED" if session.paused else "", "bold magenta"),
-            (f"  {clock(session.time_left(now))} left", "dim"),
-        )
-    )
-    bar_width = max(4, min(width - 2, 40))
-    grid.add_row(ProgressBar(total=max(1, session.duration), completed=session.duration - remaining, width=bar_width))
-    if message:
-        grid.add_row(Text(message))
-    grid.add_row(Text(COMPACT_HINTS, style="dim"))
-    return grid
+def show_plan(out: Output, plan: Plan, *, as_json: bool) -> None:
+    if as_json:
+        out.json(plan.to_json())
+        return
+    out.print(plan_table(plan))
+    for change in plan.changes:
+        out.print(f"• {change}")
 
 
 def plan_table(plan: Plan) -> Table:
@@ -167,10 +44,52 @@ def plan_table(plan: Plan) -> Table:
         what = step_title(step)
         if step.kind is StepKind.PHASE:
             what += f": {step.cue}"
-        table.add_row(clock(start), name, what, f"{step.seconds} s")
+        table.add_row(mmss(start), name, what, f"{step.seconds} s")
     table.caption = f"Total {human_seconds(plan.total_seconds)} ({human_seconds(plan.active_seconds)} stretching)"
     table.caption_justify = "left"
     return table
+
+
+def show_intro(out: Output, plan: Plan, warning: str, *, with_warning: bool) -> None:
+    """What is about to run, and (unless the safety view was just shown) the warning."""
+    total = human_seconds(plan.total_seconds)
+    names = ", ".join(s.name for s in plan.stretches)
+    if out.mode is Mode.PLAIN:
+        lines = [f"{plan.routine.name}: {total}. {names}.", *plan.changes]
+        out.lines([*lines, f"Safety: {warning}", SEE_SAFETY] if with_warning else lines)
+        return
+    text = Text.assemble((plan.routine.name, "bold"), f" · {total} · {names}")
+    for change in plan.changes:
+        text.append(f"\n• {change}")
+    out.print(Panel(text, border_style="blue"))
+    if with_warning:
+        out.print(catalog_warning(warning))
+    out.print("Keys: " + KEY_HINTS, style="dim")
+
+
+def show_summary(
+    out: Output,
+    session: RoutineSession,
+    warning: str,
+    verdict: Verdict,
+    pain_before: int | None,
+    pain_after: int | None,
+) -> None:
+    """The summary, the pain check-ins, and the rule's verdict if it has one to say."""
+    pain = None
+    if pain_before is not None or pain_after is not None:
+        shown = ["–" if p is None else str(p) for p in (pain_before, pain_after)]
+        pain = f"Pain before → after: {shown[0]} → {shown[1]}"
+    said = verdict not in (Verdict.OK, Verdict.HURT)  # HURT is in the summary already
+    if out.mode is not Mode.RICH:  # a table is unreadable on a narrow terminal
+        lines = summary_lines(session, warning) + ([pain] if pain else [])
+        out.lines([*lines, verdict_line(verdict)] if said else lines)
+        return
+    out.print(summary_view(session, warning))
+    if pain:
+        out.print(pain)
+    if said:
+        out.print(verdict_panel(verdict))
 
 
 def progress_text(records: list[StepRecord]) -> str:
@@ -227,8 +146,7 @@ def summary_lines(session: RoutineSession, warning: str) -> list[str]:
     """The summary as plain lines, for plain output and screen readers."""
     headline, _, rows, notes = _summary(session)
     lines = [headline, *(f"  {name}: {done}, {time}" for name, done, time in rows), *notes]
-    stop = session.outcome is Outcome.HURT
-    lines.append(f"{'STOP — see a doctor' if stop else 'Safety'}: {warning}")
+    lines.append(closing_line(warning, hurt=session.outcome is Outcome.HURT))
     return lines
 
 
@@ -243,12 +161,7 @@ def summary_view(session: RoutineSession, warning: str) -> RenderableType:
     parts: list[RenderableType] = [Text(headline, style=f"bold {colour}"), table, Text(notes[0])]
     for note in notes[1:]:
         parts.append(Text(note, style="red" if note.startswith("You stopped") else "yellow"))
-    hurt = session.outcome is Outcome.HURT
-    warning_panel = Panel(
-        Text(warning, style="bold" if hurt else ""),
-        title="⚠ Stop and see a doctor" if hurt else "⚠ Safety",
-        title_align="left",
-        border_style="red" if hurt else "yellow",
-        style="red" if hurt else "",
+    return Group(
+        Panel(Group(*parts), title="Summary", title_align="left", border_style=colour),
+        closing_warning(warning, hurt=session.outcome is Outcome.HURT),
     )
-    return Group(Panel(Group(*parts), title="Summary", title_align="left", border_style=colour), warning_panel)

@@ -1,94 +1,27 @@
-"""run_routine driven by a fake clock and scripted keys, drawn into StringIO consoles."""
+"""The routine's displays: plain lines, the live view and its compact form, and the real Live display."""
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 import pytest
 from rich.console import Console
 
 from stretchcoach.core.model import Catalog
-from stretchcoach.core.plan import Plan, PlanOptions, find_routine, plan_routine
-from stretchcoach.core.session import Event, EventKind, Outcome, RoutineSession, Status
+from stretchcoach.core.plan import Plan, PlanOptions, plan_routine
+from stretchcoach.core.session import Outcome, RoutineSession
 from stretchcoach.live.cues import Cues
-from stretchcoach.live.loop import LiveDisplay, PlainDisplay, run_routine
-from stretchcoach.views import routine as screen
+from stretchcoach.live.loop import run_routine
+from stretchcoach.views.displays import LiveDisplay, PlainDisplay
+from stretchcoach.views.live import COMPACT_HINTS, KEY_HINTS, live_view
 
-from fakes import FakeClock, ScriptedInput, TimedWriter
+from fakes import T0, FakeClock, ScriptedInput, TimedWriter
+from fakes import run_loop as run
 from helpers import flat
 
-T0 = 100.0  # the fake clock's reading when the routine starts
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-class RecordingDisplay:
-    """Records everything the loop tells a display, and renders the live view at each show."""
-
-    def __init__(
-        self, clock: FakeClock, *, width: int = 80, height: int = 30, draw_at: Collection[float] | None = ()
-    ) -> None:
-        self.clock = clock
-        self.width, self.height = width, height
-        self.draw_at = draw_at  # when to render the view (None: at every show); rendering is slow
-        self.log: list[tuple[float, Event]] = []
-        self.shows: list[tuple[float, str, bool, int]] = []  # (seconds, message, paused, index)
-        self.screens: list[tuple[float, str]] = []
-        self.calls: list[str] = []
-
-    def events_of(self, kind: EventKind) -> list[tuple[float, int]]:
-        return [(t, e.index) for t, e in self.log if e.kind is kind]
-
-    def events(self, events: list[Event], session: RoutineSession, now: float) -> None:
-        self.log += [(now - T0, e) for e in events]
-
-    def show(self, session: RoutineSession, now: float, message: str) -> None:
-        self.shows.append((now - T0, message, session.paused, session.index))
-        if self.draw_at is not None and now - T0 not in self.draw_at:
-            return
-        console = Console(
-            file=io.StringIO(), width=self.width, height=self.height, force_terminal=True, color_system=None
-        )
-        console.print(screen.live_view(session, now, width=self.width, height=self.height, message=message))
-        text = console.file.getvalue()  # type: ignore[attr-defined]
-        self.screens.append((now - T0, text))
-
-    def screen_at(self, seconds: float) -> str:
-        found = [text for t, text in self.screens if t == seconds]
-        assert found, f"nothing drawn at {seconds} s; drawn at {[t for t, _ in self.screens][:50]}..."
-        return found[-1]
-
-    def suspend(self) -> None:
-        self.calls.append(f"suspend@{self.clock.now - T0}")
-
-    def resume(self) -> None:
-        self.calls.append(f"resume@{self.clock.now - T0}")
-
-
-def run(
-    plan: Plan,
-    script: Sequence[tuple[float, str]] = (),
-    *,
-    stopped_for: float = 0.0,
-    resume_after_suspend: bool = False,
-    width: int = 80,
-    height: int = 30,
-    draw_at: Collection[float] | None = (),
-    cues: Cues | None = None,
-) -> tuple[RoutineSession, FakeClock, ScriptedInput, RecordingDisplay]:
-    clock = FakeClock(T0)
-    inputs = ScriptedInput(clock, script, stopped_for=stopped_for)
-    display = RecordingDisplay(clock, width=width, height=height, draw_at=draw_at)
-    session = run_routine(
-        plan,
-        clock=clock,
-        inputs=inputs,
-        display=display,
-        cues=cues or Cues(),
-        resume_after_suspend=resume_after_suspend,
-    )
-    return session, clock, inputs, display
 
 
 def elapsed(session: RoutineSession) -> float:
@@ -96,163 +29,11 @@ def elapsed(session: RoutineSession) -> float:
     return session.ended - session.started
 
 
-# -- time ------------------------------------------------------------------------------------
-
-
-def test_whole_routine_without_keys_takes_exactly_the_plan_total(plan: Plan) -> None:
-    session, clock, _inputs, display = run(plan)
-    assert session.outcome is Outcome.COMPLETED
-    assert session.started == T0
-    assert elapsed(session) == plan.total_seconds == 253
-    assert clock.now == T0 + 253  # no waiting after the end
-    assert all(r.status is Status.DONE for r in session.records)
-    # Each step began exactly at its planned second.
-    assert display.events_of(EventKind.STEP) == list(zip(plan.starts(), range(len(plan.steps)), strict=True))
-    assert display.events_of(EventKind.FINISHED) == [(253, 30)]
-
-
-def test_the_screen_is_redrawn_once_a_second_and_no_more(plan: Plan) -> None:
-    _session, _clock, inputs, display = run(plan)
-    assert sorted({t for t, *_ in display.shows}) == list(range(253))
-    assert len(display.shows) <= 253 + len(plan.steps)
-    assert max(timeout for _t, timeout in inputs.waits) <= 1.0
-
-
-def test_space_pauses_and_excludes_exactly_the_paused_time(plan: Plan) -> None:
-    session, _clock, _inputs, display = run(plan, [(3.25, "space"), (7.5, "space")])
-    assert session.outcome is Outcome.COMPLETED
-    assert session.paused_total == 4.25
-    assert elapsed(session) == 253 + 4.25
-    assert session.records[0].seconds == 10
-    assert display.events_of(EventKind.PAUSED) == [(3.25, 0)]
-    assert display.events_of(EventKind.RESUMED) == [(7.5, 0)]
-    assert display.events_of(EventKind.STEP)[1:] == [(start + 4.25, i) for i, start in enumerate(plan.starts())][1:]
-    paused_shows = [(t, index) for t, _message, paused, index in display.shows if paused]
-    assert paused_shows == [(3.25, 0)]  # one redraw, then wait for a key
-
-
-def test_p_also_pauses(plan: Plan) -> None:
-    session, *_ = run(plan, [(1.0, "p"), (2.0, "p")])
-    assert session.paused_total == 1.0
-    assert elapsed(session) == 254
-
-
-def test_n_skips_the_current_step(plan: Plan) -> None:
-    session, _clock, _inputs, display = run(plan, [(4.0, "n")])
-    assert session.records[0].status is Status.SKIPPED
-    assert session.records[0].seconds == 4.0
-    assert display.events_of(EventKind.STEP)[:3] == [(0, 0), (4.0, 1), (34.0, 2)]
-    assert elapsed(session) == 253 - 6
-    assert session.outcome is Outcome.COMPLETED
-
-
-def test_right_arrow_skips_too(plan: Plan) -> None:
-    session, *_ = run(plan, [(4.0, "right")])
-    assert session.records[0].status is Status.SKIPPED
-
-
-def test_b_goes_back_to_the_previous_step(plan: Plan) -> None:
-    session, _clock, _inputs, display = run(plan, [(15.0, "b")])
-    assert display.events_of(EventKind.STEP)[:4] == [(0, 0), (10, 1), (15.0, 0), (25.0, 1)]
-    assert elapsed(session) == 253 + 15
-    assert session.records[0].seconds == 20
-    assert session.records[1].seconds == 35
-    assert session.outcome is Outcome.COMPLETED
-
-
-def test_left_arrow_goes_back_too(plan: Plan) -> None:
-    _session, _clock, _inputs, display = run(plan, [(15.0, "left")])
-    assert display.events_of(EventKind.STEP)[2] == (15.0, 0)
-
-
-@pytest.mark.parametrize(("key", "change"), [("+", 10), ("=", 10), ("-", -10), ("_", -10)])
-def test_plus_and_minus_change_the_current_hold(plan: Plan, key: str, change: int) -> None:
-    session, _clock, _inputs, display = run(plan, [(12.0, key)])
-    assert display.events_of(EventKind.STEP)[2] == (40 + change, 2)
-    assert session.records[1].seconds == 30 + change
-    assert elapsed(session) == 253 + change
-    sign = "+" if change > 0 else "−"
-    assert (12.0, f"{sign}10 s on this step", False, 1) in display.shows
-
-
-def test_minus_on_a_breathing_phase_keeps_the_pace(plan: Plan) -> None:
-    session, _clock, _inputs, display = run(plan, [(146.0, "-")])  # cat-cow round 1 inhale, 145-149
-    assert elapsed(session) == 253
-    assert (146.0, "Breathing rounds keep their pace", False, 9) in display.shows
-
-
-def test_a_message_stays_through_a_resize_and_goes_with_the_next_key(plan: Plan) -> None:
-    _session, _clock, _inputs, display = run(plan, [(12.0, "+"), (12.5, "<resize>"), (13.5, "x")])
-    messages = {t: message for t, message, *_ in display.shows}
-    assert messages[12.0] == messages[12.5] == messages[13.0] == "+10 s on this step"
-    assert messages[13.5] == ""
-
-
-@pytest.mark.parametrize(
-    ("key", "outcome"),
-    [
-        ("h", Outcome.HURT),
-        ("q", Outcome.QUIT),
-        ("esc", Outcome.QUIT),
-        ("<interrupt>", Outcome.INTERRUPTED),
-        ("<terminate>", Outcome.TERMINATED),
-        ("<hangup>", Outcome.HANGUP),
-    ],
-)
-def test_keys_and_signals_that_end_the_routine(plan: Plan, key: str, outcome: Outcome) -> None:
-    session, clock, _inputs, display = run(plan, [(20.5, key)])
-    assert session.outcome is outcome
-    assert elapsed(session) == 20.5
-    assert clock.now == T0 + 20.5  # stops at once
-    assert session.records[1].seconds == 10.5
-    assert session.hurt_step == (plan.steps[1] if outcome is Outcome.HURT else None)
-    assert display.events_of(EventKind.FINISHED) == [(20.5, 1)]
-
-
-def test_a_signal_outranks_keys_that_arrive_with_it(plan: Plan) -> None:
-    session, *_ = run(plan, [(5.0, "<terminate>"), (5.0, "n")])
-    assert session.outcome is Outcome.TERMINATED
-    assert session.records[0].status is None
-
-
-def test_unknown_keys_change_nothing(plan: Plan) -> None:
-    session, *_ = run(plan, [(3.0, "x"), (4.0, "enter"), (5.0, "up"), (6.0, "^01")])
-    assert session.outcome is Outcome.COMPLETED
-    assert elapsed(session) == 253
-
-
-def test_suspend_pauses_and_stays_paused_until_space(plan: Plan) -> None:
-    session, _clock, inputs, display = run(plan, [(12.0, "<suspend>"), (150.0, "space")], stopped_for=100.0)
-    assert inputs.suspended == 1
-    assert display.calls == ["suspend@12.0", "resume@112.0"]
-    assert display.events_of(EventKind.PAUSED) == [(12.0, 1)]
-    assert display.events_of(EventKind.RESUMED) == [(150.0, 1)]
-    assert (112.0, "", True, 1) in display.shows  # back from fg: still paused
-    assert session.paused_total == 138.0
-    assert elapsed(session) == 253 + 138
-    assert session.records[1].seconds == 30
-
-
-def test_suspend_resumes_by_itself_when_asked(plan: Plan) -> None:
-    session, _clock, _inputs, display = run(plan, [(12.0, "<suspend>")], stopped_for=100.0, resume_after_suspend=True)
-    assert display.events_of(EventKind.RESUMED) == [(112.0, 1)]
-    assert session.paused_total == 100.0
-    assert elapsed(session) == 353
-    assert session.outcome is Outcome.COMPLETED
-
-
-def test_continue_from_outside_takes_the_terminal_back(plan: Plan) -> None:
-    session, _clock, inputs, display = run(plan, [(30.0, "<continue>")])
-    assert inputs.reclaimed == 1
-    assert display.calls == ["resume@30.0"]
-    assert elapsed(session) == 253
-
-
 # -- the plain display ------------------------------------------------------------------------------
 
 
 def run_plain(
-    plan: Plan, script: Sequence[tuple[float, str]] = (), cues: Cues | None = None
+    plan: Plan, script: Sequence[tuple[float, str]] = (), cues: Cues | None = None, notes: list[str] | None = None
 ) -> list[tuple[float, str]]:
     clock = FakeClock(T0)
     out = TimedWriter(clock)
@@ -262,6 +43,7 @@ def run_plain(
         inputs=ScriptedInput(clock, script),
         display=PlainDisplay(out),
         cues=cues or Cues(),
+        notes=notes,
         resume_after_suspend=True,
     )
     return out.writes
@@ -314,7 +96,8 @@ def test_plain_display_writes_a_message_once(plan: Plan) -> None:
     def broken_spawn(*args: object, **kwargs: object) -> object:
         raise FileNotFoundError(2, "No such file or directory")
 
-    writes = run_plain(plan, cues=Cues(hook=["no-such-hook"], spawn=broken_spawn))
+    notes: list[str] = []
+    writes = run_plain(plan, cues=Cues(hook=["no-such-hook"], spawn=broken_spawn, notes=notes), notes=notes)
     notes = [text for _, text in writes if text.startswith("--on-step:")]
     assert notes == ["--on-step: cannot run no-such-hook (No such file or directory); hook turned off\n"]
 
@@ -337,7 +120,7 @@ def test_live_view_shows_the_hold(plan: Plan) -> None:
         "Next: Supine hip flexor stretch — switch sides 5 s",
         "Step 2/31",
         "4:00 left",
-        screen.KEY_HINTS,
+        KEY_HINTS,
     ):
         assert expected in text
     assert all(len(line) <= 80 for line in view.splitlines())
@@ -402,7 +185,7 @@ def test_compact_view_in_a_round(plan: Plan) -> None:
 @pytest.mark.parametrize(("width", "height"), [(20, 10), (20, 40), (300, 30), (300, 8), (59, 40), (60, 20)])
 def test_live_view_at_odd_sizes_does_not_crash(catalog: Catalog, width: int, height: int) -> None:
     every_kind = PlanOptions(reps=1, hold=3, prep=2, rest=2, switch=1)  # 37 s: prep, holds, switch, rest, phases
-    plan = plan_routine(catalog, find_routine(catalog, "back-relief"), every_kind)
+    plan = plan_routine(catalog, catalog.get_routine("back-relief"), every_kind)
     script = [(3.0, "+"), (4.0, "space"), (5.0, "space")]
     session, _clock, _inputs, display = run(plan, script, width=width, height=height, draw_at=None)
     assert session.outcome is Outcome.COMPLETED
@@ -415,7 +198,7 @@ def test_live_view_at_odd_sizes_does_not_crash(catalog: Catalog, width: int, hei
 def _render(session: RoutineSession, now: float, width: int, height: int) -> str:
     """As a colour terminal draws it: the progress bar's unfinished part is drawn too."""
     console = Console(file=io.StringIO(), width=width, height=height, force_terminal=True, color_system="truecolor")
-    console.print(screen.live_view(session, now, width=width, height=height))
+    console.print(live_view(session, now, width=width, height=height))
     return ANSI.sub("", console.file.getvalue())  # type: ignore[attr-defined]
 
 
@@ -425,7 +208,7 @@ def test_compact_view_puts_the_key_hints_on_their_own_line(plan: Plan) -> None:
     session = RoutineSession(plan, started=0.0)
     session.update(13.0)
     lines = _render(session, 13.0, 40, 10).splitlines()
-    assert any(line.startswith(screen.COMPACT_HINTS[:12]) for line in lines), lines
+    assert any(line.startswith(COMPACT_HINTS[:12]) for line in lines), lines
 
 
 @pytest.mark.parametrize(("width", "height"), [(40, 10), (60, 20), (80, 30)])
@@ -441,7 +224,7 @@ def test_the_quit_key_is_always_on_screen(plan: Plan, width: int, height: int) -
 
 def _short_plan(catalog: Catalog) -> Plan:
     options = PlanOptions(only=("childs-pose",), prep=0, hold=3)
-    return plan_routine(catalog, find_routine(catalog, "back-relief"), options)
+    return plan_routine(catalog, catalog.get_routine("back-relief"), options)
 
 
 @pytest.mark.parametrize("screen_mode", [False, True])
@@ -464,7 +247,7 @@ def test_live_display_draws_into_a_string_console(catalog: Catalog, screen_mode:
     assert "0:03" in text
     assert "0:02" in text
     assert "PAUSED — press space to resume" in text
-    assert screen.KEY_HINTS in text
+    assert KEY_HINTS in text
     assert raw.rfind("\x1b[?25h") > raw.rfind("\x1b[?25l")  # the cursor is shown again
     if screen_mode:
         assert raw.startswith("\x1b[?1049h")  # the alternate screen, and back
@@ -503,20 +286,3 @@ def test_live_display_is_drawn_at_the_terminals_size_whatever_columns_says(
     assert max(len(line) for line in lines) <= size[0]
     assert max(len(frame.split("\n")) for frame in frames) <= size[1] + 1
     assert len(console.file.getvalue()) < 50_000  # type: ignore[attr-defined]
-
-
-def test_ctrl_z_puts_the_screen_back_before_anything_else(plan: Plan) -> None:
-    """The shell may be taking the terminal back already: the pause is saved after the screen is put back."""
-    clock = FakeClock(T0)
-    display = RecordingDisplay(clock)
-    inputs = ScriptedInput(clock, [(12.0, "<suspend>"), (13.0, "q")])
-    run_routine(
-        plan,
-        clock=clock,
-        inputs=inputs,
-        display=display,
-        cues=Cues(),
-        observe=lambda session: display.calls.append(f"saved{' paused' if session.paused else ''}"),
-    )
-    first_pause = display.calls.index("saved paused")
-    assert display.calls.index("suspend@12.0") < first_pause

@@ -1,0 +1,173 @@
+"""Reading the fields of composed YAML nodes: each reader converts what is valid and notes the rest.
+
+Every problem is noted as ``file:line:column: field.path: what was expected``,
+and reading goes on, so that a file with several problems reports them all at once.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from stretchcoach.core.durations import MAX_SECONDS, parse_duration
+from stretchcoach.core.safe_text import describe, first_unsafe
+from stretchcoach.core.suggest import closest
+
+MAX_REPS = 100
+
+STR = "tag:yaml.org,2002:str"
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DURATION_HINT = 'a duration such as 30, "30s", "1m" or "1m30s"'
+
+
+def shown(text: str) -> str:
+    """``text`` for a one-line message: newlines and control characters escaped."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def describe_node(node: yaml.Node, *, quote: bool = True) -> str:
+    """What ``node`` is, for a message: "a list", "text ('abc')" (``quote=False``: "text")."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    value = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    kind = node.tag.rsplit(":", 1)[-1]
+    kind = {"str": "text", "int": "a number", "float": "a number", "bool": "a yes/no value", "null": "nothing"}.get(
+        kind, f"a {kind}"
+    )
+    return f"{kind} ({value!r})" if node.value and quote else kind
+
+
+class FieldReader:
+    """Reads fields of one file's nodes, collecting ``problems``."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[str] = []
+
+    def fail(self, node: yaml.Node, path: str, message: str) -> None:
+        mark = node.start_mark
+        where = path or "(top level)"  # the root mapping has no field path
+        self.problems.append(f"{self.source}:{mark.line + 1}:{mark.column + 1}: {where}: {message}")
+
+    # -- shapes ---------------------------------------------------------------
+
+    def mapping(
+        self, node: yaml.Node, path: str, required: tuple[str, ...], optional: tuple[str, ...]
+    ) -> dict[str, yaml.Node] | None:
+        if not isinstance(node, yaml.MappingNode):
+            # A file that is not a catalog at all (--catalog /etc/shadow) is not quoted back.
+            got = describe_node(node, quote=bool(path))
+            self.fail(node, path, f"expected a mapping of {', '.join(required + optional)}, got {got}")
+            return None
+        allowed = required + optional
+        found: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str) or key_node.tag != STR:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.fail(key_node, path, "merge keys (<<) are not supported; write the fields out")
+                else:
+                    self.fail(key_node, path, f"expected a field name, got {describe_node(key_node)}")
+                continue
+            name = shown(key)
+            here = f"{path}.{name}" if path else name
+            if key in found:
+                self.fail(key_node, here, "duplicate key; each field may appear once")
+                continue
+            if key not in allowed:
+                close = closest(key, allowed)
+                hint = f"did you mean '{close}'?" if close else f"expected one of: {', '.join(allowed)}"
+                self.fail(key_node, here, f"unknown field '{name}'; {hint}")
+                continue
+            found[key] = value_node
+        for key in required:
+            if key not in found:
+                self.fail(node, path or "(top level)", f"missing required field '{key}'")
+        return found
+
+    def sequence(self, node: yaml.Node, path: str, what: str) -> list[yaml.Node] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, path, f"expected a list of {what}, got {describe_node(node)}")
+            return None
+        return list(node.value)
+
+    def text(self, node: yaml.Node, path: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != STR:
+            self.fail(node, path, f"expected text, got {describe_node(node)}")
+            return None
+        unsafe = first_unsafe(node.value)
+        if unsafe is not None:  # it would reach the terminal: see safe_text
+            self.fail(node, path, f"contains {describe(unsafe)}, a control, bidirectional or invisible character")
+            return None
+        value = " ".join(node.value.split())
+        if not value:
+            self.fail(node, path, "expected text, got an empty string")
+            return None
+        return value
+
+    def texts(self, node: yaml.Node, path: str, *, allow_empty: bool = False) -> tuple[str, ...] | None:
+        items = self.sequence(node, path, "text")
+        if items is None:
+            return None
+        if not items and not allow_empty:
+            self.fail(node, path, "expected at least one entry")
+            return None
+        values = [self.text(item, f"{path}[{i}]") for i, item in enumerate(items)]
+        return tuple(v for v in values if v is not None) if None not in values else None
+
+    def slug(self, node: yaml.Node, path: str) -> str | None:
+        value = self.text(node, path)
+        if value is not None and not _SLUG.fullmatch(value):
+            self.fail(
+                node, path, f"expected an id of lowercase letters, digits and dashes (like 'cat-cow'), got {value!r}"
+            )
+            return None
+        return value
+
+    def number(self, node: yaml.Node) -> object:
+        if not isinstance(node, yaml.ScalarNode):
+            return None
+        if node.tag == STR:
+            return node.value
+        if node.tag == "tag:yaml.org,2002:int":
+            try:  # an explicit `!!int abc` or `!!int ''`, or more than 4300 digits
+                return yaml.constructor.SafeConstructor().construct_yaml_int(node)
+            except (ValueError, IndexError):
+                return None
+        return None
+
+    def duration(self, node: yaml.Node, path: str, *, allow_zero: bool = False) -> int | None:
+        seconds = parse_duration(self.number(node))
+        lowest = 0 if allow_zero else 1
+        if seconds is None:
+            self.fail(node, path, f"expected {_DURATION_HINT}, got {describe_node(node)}")
+        elif seconds < lowest:
+            need = "zero or more" if allow_zero else "greater than zero"
+            self.fail(node, path, f"expected a duration {need}, got {seconds} s")
+        elif seconds > MAX_SECONDS:
+            self.fail(node, path, f"expected at most {MAX_SECONDS // 60} minutes, got {seconds} s")
+        else:
+            return seconds
+        return None
+
+    def count(self, node: yaml.Node, path: str) -> int | None:
+        value = self.number(node)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = parse_duration(value)  # the same whole-number rules, without int()'s ValueError
+        if not isinstance(value, int):
+            self.fail(node, path, f"expected a whole number of repetitions, got {describe_node(node)}")
+        elif not 1 <= value <= MAX_REPS:
+            self.fail(node, path, f"expected a number from 1 to {MAX_REPS}, got {value}")
+        else:
+            return value
+        return None
+
+    def choice(self, node: yaml.Node, path: str, options: tuple[str, ...]) -> str | None:
+        value: str | None = node.value if isinstance(node, yaml.ScalarNode) and node.tag == STR else None
+        if value not in options:
+            self.fail(node, path, f"expected one of {', '.join(options)}, got {describe_node(node)}")
+            return None
+        return value

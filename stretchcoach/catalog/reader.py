@@ -1,0 +1,246 @@
+"""The catalog format, version 1: what a file must hold, read into model objects (see README)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from stretchcoach.catalog.fields import FieldReader, shown
+from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch, Timing
+from stretchcoach.core.suggest import closest
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    """What one file says; ``warning`` is None when the file leaves it out."""
+
+    warning: str | None
+    stretches: tuple[Stretch, ...]
+    routines: tuple[Routine, ...]
+
+
+class CatalogReader(FieldReader):
+    """Reads a whole catalog from its root node."""
+
+    def catalog(self, root: yaml.Node, known: dict[str, Stretch]) -> CatalogFile | None:
+        top = ("version", "warning", "stretches", "routines")
+        if isinstance(root, yaml.MappingNode) and not any(key.value in top for key, _ in root.value):
+            # Some other file (--catalog /etc/shadow): say so, without quoting a word of it back.
+            self.fail(root, "", f"not a stretchcoach catalog; a catalog starts with `version: {FORMAT_VERSION}`")
+            return None
+        fields = self.mapping(root, "", ("version",), ("warning", "stretches", "routines"))
+        if fields is None:
+            return None
+        version = self.number(fields["version"]) if "version" in fields else FORMAT_VERSION
+        if version not in (FORMAT_VERSION, str(FORMAT_VERSION)):
+            self.fail(fields["version"], "version", f"expected {FORMAT_VERSION} (the only format this version reads)")
+            return None
+        warning = self.text(fields["warning"], "warning") if "warning" in fields else None
+        stretches = self.stretches(fields["stretches"]) if "stretches" in fields else ()
+        known = known | {s.id: s for s in stretches}
+        routines = self.routines(fields["routines"], known) if "routines" in fields else ()
+        return CatalogFile(warning=warning, stretches=stretches, routines=routines)
+
+    def stretches(self, node: yaml.Node) -> tuple[Stretch, ...]:
+        items = self.sequence(node, "stretches", "stretches")
+        result: list[Stretch] = []
+        seen: set[str] = set()
+        for i, item in enumerate(items or ()):
+            stretch = self.stretch(item, f"stretches[{i}]")
+            if stretch is None:
+                continue
+            if stretch.id in seen:
+                self.fail(item, f"stretches[{i}].id", f"duplicate id '{stretch.id}'; ids must be unique")
+                continue
+            seen.add(stretch.id)
+            result.append(stretch)
+        return tuple(result)
+
+    def stretch(self, node: yaml.Node, path: str) -> Stretch | None:
+        fields = self.mapping(
+            node,
+            path,
+            ("id", "name", "targets", "setup", "steps", "feel"),
+            ("aka", "tips", "cautions", "hold", "sides", "phases", "reps"),
+        )
+        if fields is None:
+            return None
+        get = fields.get
+        sid = self.slug(fields["id"], f"{path}.id") if "id" in fields else None
+        name = self.text(fields["name"], f"{path}.name") if "name" in fields else None
+        targets = self.texts(fields["targets"], f"{path}.targets") if "targets" in fields else None
+        setup = self.text(fields["setup"], f"{path}.setup") if "setup" in fields else None
+        steps = self.texts(fields["steps"], f"{path}.steps") if "steps" in fields else None
+        feel = self.text(fields["feel"], f"{path}.feel") if "feel" in fields else None
+        aka = self.texts(n, f"{path}.aka", allow_empty=True) if (n := get("aka")) else ()
+        tips = self.texts(n, f"{path}.tips", allow_empty=True) if (n := get("tips")) else ()
+        cautions = self.texts(n, f"{path}.cautions", allow_empty=True) if (n := get("cautions")) else ()
+        timing = self.timing(node, fields, path)
+        if None in (sid, name, targets, setup, steps, feel, aka, tips, cautions, timing):
+            return None
+        # None was ruled out above; the asserts tell the type checker.
+        assert sid and name and targets and setup and steps and feel
+        assert timing
+        return Stretch(
+            id=sid,
+            name=name,
+            targets=targets,
+            setup=setup,
+            steps=steps,
+            feel=feel,
+            timing=timing,
+            aka=aka or (),
+            tips=tips or (),
+            cautions=cautions or (),
+        )
+
+    def timing(self, node: yaml.Node, fields: dict[str, yaml.Node], path: str) -> Timing | None:
+        if ("hold" in fields) == ("phases" in fields):
+            which = "both" if "hold" in fields else "neither"
+            self.fail(node, path, f"expected exactly one of 'hold' or 'phases', got {which}")
+            return None
+        if "hold" in fields:
+            if "reps" in fields:
+                self.fail(fields["reps"], f"{path}.reps", "'reps' goes with 'phases'; a hold is done once per side")
+                return None
+            seconds = self.duration(fields["hold"], f"{path}.hold")
+            sides = self.sides(fields["sides"], f"{path}.sides") if "sides" in fields else ()
+            return Hold(seconds, sides) if seconds is not None and sides is not None else None
+        if "sides" in fields:
+            self.fail(
+                fields["sides"], f"{path}.sides", "'sides' goes with 'hold'; give each side its own phase instead"
+            )
+            return None
+        phases = self.phases(fields["phases"], f"{path}.phases")
+        reps = self.count(fields["reps"], f"{path}.reps") if "reps" in fields else 1
+        return Cycle(phases, reps) if phases and reps else None
+
+    def sides(self, node: yaml.Node, path: str) -> tuple[Side, ...] | None:
+        items = self.sequence(node, path, "sides (left, right)")
+        if not items:
+            if items is not None:
+                self.fail(node, path, "expected at least one side")
+            return None
+        sides: list[Side] = []
+        for i, item in enumerate(items):
+            value = self.choice(item, f"{path}[{i}]", tuple(s.value for s in Side))
+            if value is None:
+                return None
+            if Side(value) in sides:
+                self.fail(item, f"{path}[{i}]", f"side '{value}' is listed twice")
+                return None
+            sides.append(Side(value))
+        return tuple(sides)
+
+    def phases(self, node: yaml.Node, path: str) -> tuple[Phase, ...] | None:
+        items = self.sequence(node, path, "phases ({cue, seconds, breath})")
+        if not items:
+            if items is not None:
+                self.fail(node, path, "expected at least one phase")
+            return None
+        phases: list[Phase | None] = []
+        for i, item in enumerate(items):
+            here = f"{path}[{i}]"
+            fields = self.mapping(item, here, ("cue", "seconds"), ("breath",))
+            if fields is None:
+                phases.append(None)
+                continue
+            cue = self.text(fields["cue"], f"{here}.cue") if "cue" in fields else None
+            seconds = self.duration(fields["seconds"], f"{here}.seconds") if "seconds" in fields else None
+            breath: Breath | None = None
+            node_breath = fields.get("breath")
+            if node_breath is not None and node_breath.tag != "tag:yaml.org,2002:null":
+                value = self.choice(node_breath, f"{here}.breath", tuple(b.value for b in Breath))
+                if value is None:
+                    phases.append(None)
+                    continue
+                breath = Breath(value)
+            phases.append(Phase(cue, seconds, breath) if cue and seconds else None)
+        return tuple(p for p in phases if p is not None) if None not in phases else None
+
+    def routines(self, node: yaml.Node, known: dict[str, Stretch]) -> tuple[Routine, ...]:
+        items = self.sequence(node, "routines", "routines")
+        result: list[Routine] = []
+        seen: set[str] = set()
+        for i, item in enumerate(items or ()):
+            routine = self.routine(item, f"routines[{i}]", known)
+            if routine is None:
+                continue
+            if routine.id in seen:
+                self.fail(item, f"routines[{i}].id", f"duplicate id '{routine.id}'; ids must be unique")
+                continue
+            seen.add(routine.id)
+            result.append(routine)
+        return tuple(result)
+
+    def routine(self, node: yaml.Node, path: str, known: dict[str, Stretch]) -> Routine | None:
+        fields = self.mapping(node, path, ("id", "name", "steps"), ("description", "prep", "rest", "switch"))
+        if fields is None:
+            return None
+        rid = self.slug(fields["id"], f"{path}.id") if "id" in fields else None
+        name = self.text(fields["name"], f"{path}.name") if "name" in fields else None
+        description = self.text(n, f"{path}.description") if (n := fields.get("description")) else ""
+        gaps = {
+            key: self.duration(fields[key], f"{path}.{key}", allow_zero=True) if key in fields else default
+            for key, default in (("prep", Routine.prep), ("rest", Routine.rest), ("switch", Routine.switch))
+        }
+        items = self.routine_items(fields["steps"], f"{path}.steps", known) if "steps" in fields else None
+        if None in (rid, name, description, items, *gaps.values()):
+            return None
+        assert rid and name
+        assert items is not None
+        assert description is not None
+        return Routine(
+            id=rid,
+            name=name,
+            description=description,
+            items=items,
+            prep=gaps["prep"] or 0,
+            rest=gaps["rest"] or 0,
+            switch=gaps["switch"] or 0,
+        )
+
+    def routine_items(self, node: yaml.Node, path: str, known: dict[str, Stretch]) -> tuple[RoutineItem, ...] | None:
+        entries = self.sequence(node, path, "stretch ids or {stretch, hold, reps}")
+        if entries is None:
+            return None
+        if not entries:
+            self.fail(node, path, "expected at least one stretch")
+            return None
+        items: list[RoutineItem | None] = []
+        for i, entry in enumerate(entries):
+            here = f"{path}[{i}]"
+            if isinstance(entry, yaml.MappingNode):
+                fields = self.mapping(entry, here, ("stretch",), ("hold", "reps"))
+                if fields is None or "stretch" not in fields:
+                    items.append(None)
+                    continue
+                sid_node = fields["stretch"]
+                sid = self.known_stretch(sid_node, f"{here}.stretch", known)
+                hold = self.duration(n, f"{here}.hold") if (n := fields.get("hold")) else None
+                reps = self.count(n, f"{here}.reps") if (n := fields.get("reps")) else None
+                stretch = known.get(sid) if sid else None
+                if stretch is not None and "hold" in fields and not isinstance(stretch.timing, Hold):
+                    self.fail(fields["hold"], f"{here}.hold", f"'{sid}' is done in phases; override 'reps' instead")
+                    stretch = None
+                if stretch is not None and "reps" in fields and not isinstance(stretch.timing, Cycle):
+                    self.fail(fields["reps"], f"{here}.reps", f"'{sid}' is a hold; override 'hold' instead")
+                    stretch = None
+                bad = ("hold" in fields and hold is None) or ("reps" in fields and reps is None)
+                items.append(RoutineItem(sid, hold, reps) if stretch and sid and not bad else None)
+            else:
+                sid = self.known_stretch(entry, here, known)
+                items.append(RoutineItem(sid) if sid else None)
+        return tuple(it for it in items if it is not None) if None not in items else None
+
+    def known_stretch(self, node: yaml.Node, path: str, known: dict[str, Stretch]) -> str | None:
+        sid = self.text(node, path)
+        if sid is None or sid in known:
+            return sid
+        close = closest(sid, known)
+        hint = f"; did you mean '{close}'?" if close else ""
+        self.fail(node, path, f"no stretch '{shown(sid)}' in the catalog{hint}")
+        return None

@@ -1,0 +1,37 @@
+"""The history command: recent routines, streaks, the pain trend and what the rule says."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from stretchcoach.core.model import Catalog
+from stretchcoach.errors import StretchcoachError
+from stretchcoach.views import history as history_view
+from stretchcoach.views.output import Output
+
+
+def show_history(
+    *,
+    db_path: Path,
+    catalog: Callable[[], Catalog],
+    days: int,
+    now: datetime,
+    as_json: bool,
+    as_csv: bool,
+    output: Output,
+) -> None:
+    """The last ``days`` of the history at ``db_path``; ``catalog`` is read for the stretches' names."""
+    from stretchcoach.history.report import build_report
+    from stretchcoach.localtime import zone_note
+
+    try:
+        names = {s.id: s.name for s in catalog().stretches}
+    except StretchcoachError:
+        names = {}  # a broken catalog should not hide the history
+    note = zone_note()  # streaks count local days: UTC ones if the local zone cannot be used
+    if note:
+        output.error(note)
+    report = build_report(db_path, days=days, now=now, names=names)
+    history_view.show_history(output, report, now=now, as_json=as_json, as_csv=as_csv)
