@@ -21,6 +21,7 @@ from stretchcoach import options as parse
 from stretchcoach.core.safety import HELP_NOTE
 from stretchcoach.errors import StretchcoachError
 from stretchcoach.exits import CommandGroup, cannot_write
+from stretchcoach.remind_cli import remind_app
 
 if TYPE_CHECKING:
     from stretchcoach.core.model import Catalog
@@ -300,6 +301,9 @@ def history(
         as_csv=as_csv,
         output=Output(),
     )
+
+
+app.add_typer(remind_app, name="remind")
 
 
 def main() -> None:

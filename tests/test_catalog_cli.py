@@ -478,7 +478,7 @@ def test_version() -> None:
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["bogus"], "no command 'bogus'; the commands are history, list, routine, safety, show, validate"),
+        (["bogus"], "no command 'bogus'; the commands are history, list, remind, routine, safety, show, validate"),
         (["histroy"], "no command 'histroy'; did you mean 'history'?"),
         (["--bogus"], "no option --bogus in `stretchcoach`; see `stretchcoach --help`"),
         (["list", "--yaml"], "no option --yaml in `stretchcoach list`; see `stretchcoach list --help`"),
