@@ -93,9 +93,21 @@ SUPINE_HIP_FLEXOR_JSON = {
     "feel": "A stretch in the hip flexor of the leg you push down.",
     "tips": [],
     "cautions": [],
-    "timing": {"hold": 30, "sides": ["left", "right"]},
+    "timing": {
+        "hold": 30,
+        "sides": ["left", "right"],
+        "side_cues": {
+            "left": "Left knee to your chest, your hands around it; push your right leg down.",
+            "right": "Right knee to your chest, your hands around it; push your left leg down.",
+        },
+    },
     "summary": "30 s × 2 sides",
     "seconds": 60,
+    "picture": [
+        "       ╭─╮",
+        " ●━━━━━╯ ╰━━━━━━━",
+        "▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔",
+    ],
 }
 STRETCH_KEYS = list(SUPINE_HIP_FLEXOR_JSON)  # every stretch has these keys, in this order
 CAT_COW_JSON = {
@@ -116,12 +128,23 @@ CAT_COW_JSON = {
     "timing": {
         "reps": 6,
         "phases": [
-            {"cue": "Inhale — arch your back and look up to the ceiling", "seconds": 4, "breath": "inhale"},
-            {"cue": "Exhale — round your back and tuck your chin to your chest", "seconds": 4, "breath": "exhale"},
+            {
+                "cue": "Inhale — arch your back and look up to the ceiling",
+                "seconds": 4,
+                "breath": "inhale",
+                "picture": ["●", " ╲      ╱", "  ╰────╯", "  ┃    ┃", "▔▔┻▔▔▔▔┻▔▔"],
+            },
+            {
+                "cue": "Exhale — round your back and tuck your chin to your chest",
+                "seconds": 4,
+                "breath": "exhale",
+                "picture": ["  ╭────╮", " ╱      ╲", "●┃      ┃", "▔┻▔▔▔▔▔▔┻▔"],
+            },
         ],
     },
     "summary": "6 × inhale 4 s / exhale 4 s",
     "seconds": 48,
+    "picture": [" ●━━━━━━━━╮", " ┃        ┃", "▔┻▔▔▔▔▔▔▔▔┻▔"],
 }
 BACK_RELIEF_JSON = {
     "id": "back-relief",

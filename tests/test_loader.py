@@ -464,7 +464,7 @@ def test_bad_breath() -> None:
 def test_bad_phases() -> None:
     assert problems(one_stretch("phases: []\n")) == ["c.yaml:9:13: stretches[0].phases: expected at least one phase"]
     assert problems(one_stretch("phases: [Arch]\n")) == [
-        "c.yaml:9:14: stretches[0].phases[0]: expected a mapping of cue, seconds, breath, got text ('Arch')",
+        "c.yaml:9:14: stretches[0].phases[0]: expected a mapping of cue, seconds, breath, picture, got text ('Arch')",
     ]
     assert problems(one_stretch("phases: [{cue: Arch}]\n")) == [
         "c.yaml:9:14: stretches[0].phases[0]: missing required field 'seconds'",
@@ -807,18 +807,27 @@ def test_builtin_catalog_has_the_seed_stretches_in_seed_order() -> None:
 
 def test_builtin_catalog_keeps_the_seed_timings() -> None:
     timings = {s.id: s.timing for s in builtin().stretches}
-    assert timings["supine-hip-flexor"] == Hold(30, (Side.LEFT, Side.RIGHT))
+    supine = timings["supine-hip-flexor"]
+    assert isinstance(supine, Hold)
+    assert (supine.seconds, supine.sides) == (30, (Side.LEFT, Side.RIGHT))
+    assert supine.side_cue(Side.LEFT) == "Left knee to your chest, your hands around it; push your right leg down."
+    assert supine.side_cue(Side.RIGHT) == "Right knee to your chest, your hands around it; push your left leg down."
     assert timings["childs-pose"] == Hold(30)
-    assert timings["cat-cow"] == Cycle(
-        (
-            Phase("Inhale — arch your back and look up to the ceiling", 4, Breath.INHALE),
-            Phase("Exhale — round your back and tuck your chin to your chest", 4, Breath.EXHALE),
-        ),
+
+    def moves(timing: Hold | Cycle) -> tuple[int, list[tuple[str, int, Breath | None]]]:
+        assert isinstance(timing, Cycle)
+        return timing.reps, [(p.cue, p.seconds, p.breath) for p in timing.phases]
+
+    assert moves(timings["cat-cow"]) == (
         6,
+        [
+            ("Inhale — arch your back and look up to the ceiling", 4, Breath.INHALE),
+            ("Exhale — round your back and tuck your chin to your chest", 4, Breath.EXHALE),
+        ],
     )
-    assert timings["seated-spinal-twist"] == Cycle(
-        (Phase("Twist to the left", 5), Phase("Twist to the right", 5)),
+    assert moves(timings["seated-spinal-twist"]) == (
         4,
+        [("Twist to the left", 5, None), ("Twist to the right", 5, None)],
     )
 
 
@@ -862,14 +871,20 @@ def catalog_yaml(
         timing = s["timing"]
         if "hold" in timing:
             entry["hold"] = duration(timing["hold"])
-            if timing["sides"]:
+            if timing["side_cues"]:
+                entry["sides"] = timing["side_cues"]
+            elif timing["sides"]:
                 entry["sides"] = timing["sides"]
         else:
             entry["reps"] = timing["reps"]
             entry["phases"] = [
-                {"cue": p["cue"], "seconds": duration(p["seconds"])} | ({"breath": p["breath"]} if p["breath"] else {})
+                {"cue": p["cue"], "seconds": duration(p["seconds"])}
+                | ({"breath": p["breath"]} if p["breath"] else {})
+                | ({"picture": "\n".join(p["picture"]) + "\n"} if p["picture"] else {})
                 for p in timing["phases"]
             ]
+        if s["picture"]:
+            entry["picture"] = "\n".join(s["picture"]) + "\n"
         doc["stretches"].append(entry)
     if routines:
         doc["routines"] = []
@@ -1182,3 +1197,58 @@ def test_valid_catalogs_parse_back_to_equal_model_objects(catalog: CatalogFile, 
         duration=duration,
     )
     assert parse(text) == catalog
+
+
+# -- pictures, and what each side means ----------------------------------------------------
+
+
+def test_a_picture_is_kept_line_for_line() -> None:
+    text = one_stretch("hold: 30\npicture: |2\n    ●\n   ╱┃╲\n  ┌─┸─┐  \n")
+    (stretch,) = parse(text).stretches
+    assert stretch.picture == ("  ●", " ╱┃╲", "┌─┸─┐")
+
+
+@pytest.mark.parametrize(
+    ("picture", "says"),
+    [
+        ("picture: [a, b]", "expected a drawing as a block of text (picture: |), got a list"),
+        ('picture: "\\t●"', "contains a tab (it would not line up)"),
+        ('picture: "●\\e[2J"', "contains U+001B"),
+        ('picture: "   "', "expected a drawing, got nothing"),
+        ("picture: " + '"' + "x" * 41 + '"', "expected a drawing at most 40 wide and 8 tall, got 41 wide and 1 tall"),
+        ("picture: |\n" + "  x\n" * 9, "expected a drawing at most 40 wide and 8 tall, got 1 wide and 9 tall"),
+    ],
+)
+def test_a_picture_must_be_a_small_drawing(picture: str, says: str) -> None:
+    (problem,) = problems(one_stretch("hold: 30\n" + picture + "\n"))
+    assert problem.startswith("c.yaml:10:"), problem
+    assert f"stretches[0].picture: {says}" in problem, problem
+
+
+def test_a_phase_may_have_a_picture() -> None:
+    text = one_stretch('reps: 2\nphases:\n  - {cue: Up, seconds: 3, picture: "●\\n┃"}\n  - {cue: Down, seconds: 3}\n')
+    (stretch,) = parse(text).stretches
+    assert isinstance(stretch.timing, Cycle)
+    assert [p.picture for p in stretch.timing.phases] == [("●", "┃"), ()]
+
+
+def test_sides_may_say_what_each_side_means() -> None:
+    text = one_stretch("hold: 30\nsides:\n  right: Right knee up.\n  left: Left knee up.\n")
+    (stretch,) = parse(text).stretches
+    assert isinstance(stretch.timing, Hold)
+    assert stretch.timing.sides == (Side.RIGHT, Side.LEFT)  # in the order written
+    assert stretch.timing.side_cue(Side.LEFT) == "Left knee up."
+    assert stretch.timing.side_cue(Side.RIGHT) == "Right knee up."
+
+
+@pytest.mark.parametrize(
+    ("sides", "says"),
+    [
+        ("sides: {}", "expected at least one side"),
+        ("sides: {left: Up., middle: Down.}", "unknown field 'middle'"),
+        ("sides: {left: 3}", "expected text, got a number"),
+    ],
+)
+def test_what_a_side_means_is_checked(sides: str, says: str) -> None:
+    (problem,) = problems(one_stretch("hold: 30\n" + sides + "\n"))
+    assert says in problem, problem

@@ -20,13 +20,15 @@ from stretchcoach import __version__
 from stretchcoach.catalog.reader import CatalogFile
 from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
 
+_LAYOUT = 2  # of an entry: a change to it makes older entries stale
+
 
 def cache_key(path: Path) -> tuple[Path, str]:
     """(cache file name for ``path``, the stamp its entry must carry)."""
     resolved = path.resolve()
     stat = resolved.stat()
     name = hashlib.sha256(str(resolved).encode()).hexdigest()[:24]
-    return Path(f"catalog-{name}.json"), f"{__version__}:{stat.st_size}:{stat.st_mtime_ns}"
+    return Path(f"catalog-{name}.json"), f"{_LAYOUT}:{__version__}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def load(cache_dir: Path, path: Path) -> CatalogFile | None:
@@ -59,11 +61,14 @@ def _encode(catalog: CatalogFile) -> dict[str, Any]:
     stretches = []
     for s in catalog.stretches:
         if isinstance(s.timing, Hold):
-            timing: list[Any] = ["hold", s.timing.seconds, [side.value for side in s.timing.sides]]
+            sides = [side.value for side in s.timing.sides]
+            timing: list[Any] = ["hold", s.timing.seconds, sides, s.timing.side_cues]
         else:
-            phases = [[p.cue, p.seconds, p.breath.value if p.breath else None] for p in s.timing.phases]
-            timing = ["cycle", s.timing.reps, phases]
-        stretches.append([s.id, s.name, s.targets, s.setup, s.steps, s.feel, timing, s.aka, s.tips, s.cautions])
+            phases = [[p.cue, p.seconds, p.breath.value if p.breath else None, p.picture] for p in s.timing.phases]
+            timing = ["cycle", s.timing.reps, phases, ()]
+        stretches.append(
+            [s.id, s.name, s.targets, s.setup, s.steps, s.feel, timing, s.aka, s.tips, s.cautions, s.picture]
+        )
     routines = [
         [r.id, r.name, r.description, [[i.stretch, i.hold, i.reps] for i in r.items], r.prep, r.rest, r.switch]
         for r in catalog.routines
@@ -73,15 +78,26 @@ def _encode(catalog: CatalogFile) -> dict[str, Any]:
 
 def _decode(data: dict[str, Any]) -> CatalogFile:
     stretches = []
-    for sid, name, targets, setup, steps, feel, timing, aka, tips, cautions in data["stretches"]:
-        kind, number, detail = timing
+    for sid, name, targets, setup, steps, feel, timing, aka, tips, cautions, picture in data["stretches"]:
+        kind, number, detail, cues = timing
         if kind == "hold":
-            made: Hold | Cycle = Hold(number, tuple(Side(side) for side in detail))
+            made: Hold | Cycle = Hold(number, tuple(Side(side) for side in detail), tuple(cues))
         else:
-            made = Cycle(tuple(Phase(cue, sec, Breath(b) if b else None) for cue, sec, b in detail), number)
+            phases = tuple(Phase(cue, sec, Breath(b) if b else None, tuple(pic)) for cue, sec, b, pic in detail)
+            made = Cycle(phases, number)
         stretches.append(
             Stretch(
-                sid, name, tuple(targets), setup, tuple(steps), feel, made, tuple(aka), tuple(tips), tuple(cautions)
+                sid,
+                name,
+                tuple(targets),
+                setup,
+                tuple(steps),
+                feel,
+                made,
+                tuple(aka),
+                tuple(tips),
+                tuple(cautions),
+                tuple(picture),
             )
         )
     routines = tuple(

@@ -15,6 +15,7 @@ from stretchcoach.core.safe_text import describe, first_unsafe
 from stretchcoach.core.suggest import closest
 
 MAX_REPS = 100
+PICTURE_LINES, PICTURE_WIDTH = 8, 40  # a picture fits beside the instructions on an 80-column screen
 
 STR = "tag:yaml.org,2002:str"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -171,3 +172,27 @@ class FieldReader:
             self.fail(node, path, f"expected one of {', '.join(options)}, got {describe_node(node)}")
             return None
         return value
+
+    def picture(self, node: yaml.Node, path: str) -> tuple[str, ...] | None:
+        """A small line drawing: a block of text (``picture: |``), kept line for line as written."""
+        if not isinstance(node, yaml.ScalarNode) or node.tag != STR:
+            self.fail(node, path, f"expected a drawing as a block of text (picture: |), got {describe_node(node)}")
+            return None
+        unsafe = first_unsafe(node.value.replace("\n", ""))
+        if unsafe is not None or "\t" in node.value:
+            what = "a tab (it would not line up)" if unsafe is None else describe(unsafe)
+            self.fail(node, path, f"contains {what}; a picture is drawn with printable characters and spaces")
+            return None
+        lines = [line.rstrip() for line in node.value.split("\n")]
+        while lines and not lines[0]:
+            lines.pop(0)
+        while lines and not lines[-1]:
+            lines.pop()
+        if not lines:
+            self.fail(node, path, "expected a drawing, got nothing")
+            return None
+        if len(lines) > PICTURE_LINES or max(map(len, lines)) > PICTURE_WIDTH:
+            most = f"at most {PICTURE_WIDTH} wide and {PICTURE_LINES} tall"
+            self.fail(node, path, f"expected a drawing {most}, got {max(map(len, lines))} wide and {len(lines)} tall")
+            return None
+        return tuple(lines)

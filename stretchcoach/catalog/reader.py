@@ -64,7 +64,7 @@ class CatalogReader(FieldReader):
             node,
             path,
             ("id", "name", "targets", "setup", "steps", "feel"),
-            ("aka", "tips", "cautions", "hold", "sides", "phases", "reps"),
+            ("aka", "tips", "cautions", "hold", "sides", "phases", "reps", "picture"),
         )
         if fields is None:
             return None
@@ -78,8 +78,9 @@ class CatalogReader(FieldReader):
         aka = self.texts(n, f"{path}.aka", allow_empty=True) if (n := get("aka")) else ()
         tips = self.texts(n, f"{path}.tips", allow_empty=True) if (n := get("tips")) else ()
         cautions = self.texts(n, f"{path}.cautions", allow_empty=True) if (n := get("cautions")) else ()
+        picture = self.picture(n, f"{path}.picture") if (n := get("picture")) else ()
         timing = self.timing(node, fields, path)
-        if None in (sid, name, targets, setup, steps, feel, aka, tips, cautions, timing):
+        if None in (sid, name, targets, setup, steps, feel, aka, tips, cautions, picture, timing):
             return None
         # None was ruled out above; the asserts tell the type checker.
         assert sid and name and targets and setup and steps and feel
@@ -95,6 +96,7 @@ class CatalogReader(FieldReader):
             aka=aka or (),
             tips=tips or (),
             cautions=cautions or (),
+            picture=picture or (),
         )
 
     def timing(self, node: yaml.Node, fields: dict[str, yaml.Node], path: str) -> Timing | None:
@@ -107,8 +109,10 @@ class CatalogReader(FieldReader):
                 self.fail(fields["reps"], f"{path}.reps", "'reps' goes with 'phases'; a hold is done once per side")
                 return None
             seconds = self.duration(fields["hold"], f"{path}.hold")
-            sides = self.sides(fields["sides"], f"{path}.sides") if "sides" in fields else ()
-            return Hold(seconds, sides) if seconds is not None and sides is not None else None
+            sides = self.sides(fields["sides"], f"{path}.sides") if "sides" in fields else ((), ())
+            if seconds is None or sides is None:
+                return None
+            return Hold(seconds, *sides)
         if "sides" in fields:
             self.fail(
                 fields["sides"], f"{path}.sides", "'sides' goes with 'hold'; give each side its own phase instead"
@@ -118,7 +122,20 @@ class CatalogReader(FieldReader):
         reps = self.count(fields["reps"], f"{path}.reps") if "reps" in fields else 1
         return Cycle(phases, reps) if phases and reps else None
 
-    def sides(self, node: yaml.Node, path: str) -> tuple[Side, ...] | None:
+    def sides(self, node: yaml.Node, path: str) -> tuple[tuple[Side, ...], tuple[str, ...]] | None:
+        """(the sides, in order; what each side means, or nothing): from ``[left, right]``, or from
+        ``{left: Left knee to your chest..., right: ...}``."""
+        if isinstance(node, yaml.MappingNode):
+            fields = self.mapping(node, path, (), tuple(s.value for s in Side))
+            if fields is None:
+                return None
+            if not fields:
+                self.fail(node, path, "expected at least one side")
+                return None
+            cues = [self.text(value, f"{path}.{key}") for key, value in fields.items()]
+            if None in cues:
+                return None
+            return tuple(Side(key) for key in fields), tuple(c for c in cues if c)
         items = self.sequence(node, path, "sides (left, right)")
         if not items:
             if items is not None:
@@ -133,7 +150,7 @@ class CatalogReader(FieldReader):
                 self.fail(item, f"{path}[{i}]", f"side '{value}' is listed twice")
                 return None
             sides.append(Side(value))
-        return tuple(sides)
+        return tuple(sides), ()
 
     def phases(self, node: yaml.Node, path: str) -> tuple[Phase, ...] | None:
         items = self.sequence(node, path, "phases ({cue, seconds, breath})")
@@ -144,7 +161,7 @@ class CatalogReader(FieldReader):
         phases: list[Phase | None] = []
         for i, item in enumerate(items):
             here = f"{path}[{i}]"
-            fields = self.mapping(item, here, ("cue", "seconds"), ("breath",))
+            fields = self.mapping(item, here, ("cue", "seconds"), ("breath", "picture"))
             if fields is None:
                 phases.append(None)
                 continue
@@ -158,7 +175,8 @@ class CatalogReader(FieldReader):
                     phases.append(None)
                     continue
                 breath = Breath(value)
-            phases.append(Phase(cue, seconds, breath) if cue and seconds else None)
+            picture = self.picture(n, f"{here}.picture") if (n := fields.get("picture")) else ()
+            phases.append(Phase(cue, seconds, breath, picture) if cue and seconds and picture is not None else None)
         return tuple(p for p in phases if p is not None) if None not in phases else None
 
     def routines(self, node: yaml.Node, known: dict[str, Stretch]) -> tuple[Routine, ...]:

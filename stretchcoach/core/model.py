@@ -32,6 +32,7 @@ class Phase:
     cue: str
     seconds: int
     breath: Breath | None = None
+    picture: tuple[str, ...] = ()  # a small line drawing of the position, a line a string
 
     @property
     def label(self) -> str:
@@ -43,10 +44,18 @@ class Phase:
 
 @dataclass(frozen=True)
 class Hold:
-    """Hold a position for ``seconds``, once per side when ``sides`` is given."""
+    """Hold a position for ``seconds``, once per side when ``sides`` is given.
+
+    ``side_cues``, when given, says what each side means in words (one per side,
+    in the same order): "Left knee to your chest; push your right leg down".
+    """
 
     seconds: int
     sides: tuple[Side, ...] = ()
+    side_cues: tuple[str, ...] = ()
+
+    def side_cue(self, side: Side) -> str | None:
+        return self.side_cues[self.sides.index(side)] if self.side_cues and side in self.sides else None
 
     @property
     def total_seconds(self) -> int:
@@ -91,6 +100,7 @@ class Stretch:
     aka: tuple[str, ...] = ()
     tips: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
+    picture: tuple[str, ...] = ()  # a small line drawing of the position, a line a string
 
     @property
     def seconds(self) -> int:

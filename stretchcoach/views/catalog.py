@@ -129,12 +129,22 @@ def stretch_panel(stretch: Stretch, warning: str) -> Group:
 def stretch_json(stretch: Stretch) -> dict[str, Any]:
     timing: dict[str, Any]
     if isinstance(stretch.timing, Hold):
-        timing = {"hold": stretch.timing.seconds, "sides": [s.value for s in stretch.timing.sides]}
+        hold = stretch.timing
+        timing = {
+            "hold": hold.seconds,
+            "sides": [s.value for s in hold.sides],
+            "side_cues": {side.value: cue for side, cue in zip(hold.sides, hold.side_cues, strict=False)},
+        }
     else:
         timing = {
             "reps": stretch.timing.reps,
             "phases": [
-                {"cue": p.cue, "seconds": p.seconds, "breath": p.breath.value if p.breath else None}
+                {
+                    "cue": p.cue,
+                    "seconds": p.seconds,
+                    "breath": p.breath.value if p.breath else None,
+                    "picture": list(p.picture),
+                }
                 for p in stretch.timing.phases
             ],
         }
@@ -151,6 +161,7 @@ def stretch_json(stretch: Stretch) -> dict[str, Any]:
         "timing": timing,
         "summary": stretch.timing.summary(),
         "seconds": stretch.seconds,
+        "picture": list(stretch.picture),
     }
 
 
