@@ -9,6 +9,7 @@ environment itself is what is under test.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -173,3 +174,45 @@ def test_under_nohup_a_hangup_does_not_end_the_routine(isolated_home: Path) -> N
             routine.wait()
     assert routine.returncode == 0, err
     assert "Routine complete." in out
+
+
+def test_ctrl_c_the_moment_a_prompt_appears_is_never_lost(isolated_home: Path) -> None:
+    """A Ctrl-C between the prompt being written and the read beginning must still interrupt."""
+    ptyutil = pytest.importorskip("ptyutil", reason="needs pexpect for a real terminal")
+    for attempt in range(4):
+        child = ptyutil.spawn(
+            ptyutil.routine_argv("--hold", "60", "--only", "childs-pose", "--no-checkin"),
+            env=ptyutil.pty_env(isolated_home / str(attempt)),
+        )
+        child.delaybeforesend = 0
+        try:
+            child.expect_exact("Press Enter")  # the first words of the prompt: the rest may not be written yet
+            child.sendintr()
+            assert ptyutil.finish(child) == 130, f"attempt {attempt}"
+        finally:
+            if child.isalive():
+                child.close(force=True)
+
+
+def test_what_was_typed_during_the_routine_does_not_answer_the_next_prompt(isolated_home: Path) -> None:
+    ptyutil = pytest.importorskip("ptyutil", reason="needs pexpect for a real terminal")
+    args = ("--hold", "1", "--prep", "0", "--only", "childs-pose", "--plain")
+    child = ptyutil.spawn(ptyutil.routine_argv(*args), env=ptyutil.pty_env(isolated_home))
+    try:
+        child.expect_exact("Back pain right now")
+        child.sendline("3")
+        child.expect_exact("Press Enter to begin")
+        child.sendline("")
+        child.expect_exact("[00:00]")
+        child.send("7\r")  # typed while the hold runs: not an answer to anything yet
+        child.expect_exact("After the routine: Back pain right now")
+        child.sendline("2")
+        assert ptyutil.finish(child) == 0
+    finally:
+        if child.isalive():
+            child.close(force=True)
+    db = sqlite3.connect(isolated_home / "data" / "history.sqlite3")
+    try:
+        assert db.execute("SELECT pain_before, pain_after FROM sessions").fetchall() == [(3, 2)]
+    finally:
+        db.close()
