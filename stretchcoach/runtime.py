@@ -24,8 +24,8 @@ from typing import IO
 
 from stretchcoach.live.terminal import InputSource, TerminalInput
 
-# Keys and signals for a routine: ``keys`` says whether to read keys at all, and
-# ``restore_cursor`` whether to show the cursor again on the way out.
+# Keys (where there are any) and signals for a routine; ``restore_cursor`` says whether
+# to show the cursor again on the way out.
 OpenTerminal = Callable[..., AbstractContextManager[InputSource]]
 
 
@@ -35,17 +35,18 @@ class Runtime:
     sleep: Callable[[float], None]
     now: Callable[[], datetime]  # aware wall-clock time, for the history
     ask: Callable[[str], str | None]  # one answer typed at a prompt; None at end of input
-    interactive: bool  # a person at a terminal can answer prompts and press keys
+    interactive: bool  # a person at a terminal can answer prompts
+    keys: bool  # keys can be read: standard input is a terminal
     open_terminal: OpenTerminal
     bell_out: IO[str] | None  # where the terminal bell rings, if anywhere
 
     @classmethod
     def real(cls) -> Runtime:
-        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+        keys = _is_terminal(sys.stdin)
+        interactive = keys and _is_terminal(sys.stdout)
 
-        def open_terminal(*, keys: bool, restore_cursor: bool) -> TerminalInput:
-            fd = sys.stdin.fileno() if keys and interactive else None
-            return TerminalInput(fd, output=sys.stdout, restore_cursor=restore_cursor)
+        def open_terminal(*, restore_cursor: bool) -> TerminalInput:
+            return TerminalInput(sys.stdin.fileno() if keys else None, output=sys.stdout, restore_cursor=restore_cursor)
 
         return cls(
             clock=time.monotonic,
@@ -53,6 +54,7 @@ class Runtime:
             now=lambda: datetime.now(UTC),
             ask=_ask,
             interactive=interactive,
+            keys=keys,
             open_terminal=open_terminal,
             bell_out=next((s for s in (sys.stdout, sys.stderr) if s.isatty()), None),
         )

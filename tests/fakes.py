@@ -118,6 +118,7 @@ def fake_runtime(
     keys: Sequence[tuple[float, str]] = (),  # keys and signals ("<interrupt>") at seconds after the start
     answers: Answers | None = None,
     interactive: bool = False,
+    keys_readable: bool | None = None,  # default: as interactive (a person at a terminal has keys)
     bell_out: IO[str] | None = None,
     started: datetime | None = None,
 ) -> Runtime:
@@ -125,11 +126,12 @@ def fake_runtime(
     script = list(keys)
     clock = clock or FakeClock()
     begun = started or datetime.now(UTC)
+    readable = interactive if keys_readable is None else keys_readable
 
-    def open_terminal(*, keys: bool, restore_cursor: bool) -> contextlib.nullcontext[InputSource]:
-        """Like the real one: without keys (plain mode), only signals come through."""
+    def open_terminal(*, restore_cursor: bool) -> contextlib.nullcontext[InputSource]:
+        """Like the real one: without a terminal to read keys from, only signals come through."""
         signals = [(at, key) for at, key in script if key.startswith("<")]
-        return contextlib.nullcontext(ScriptedInput(clock, script if keys else signals))
+        return contextlib.nullcontext(ScriptedInput(clock, script if readable else signals))
 
     return Runtime(
         clock=clock,
@@ -137,6 +139,7 @@ def fake_runtime(
         now=lambda: begun + timedelta(seconds=clock.now - clock.start),
         ask=answers or Answers(),
         interactive=interactive,
+        keys=readable,
         open_terminal=open_terminal,
         bell_out=bell_out,
     )

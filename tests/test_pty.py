@@ -452,3 +452,17 @@ def test_summary_on_20_columns_names_the_stretches(term: Spawn) -> None:
     summary = after_live_view(transcript(child))
     assert "Supine" in summary, summary
     assert "Child" in summary, summary
+
+
+@pytest.mark.parametrize("mode", [{"TERM": "dumb"}, {"ACCESSIBLE": "1"}, {}])
+def test_this_hurts_stops_a_plain_routine_too_and_is_not_echoed(term: Spawn, mode: dict[str, str]) -> None:
+    args = ("--yes", *LONG, "--plain") if not mode else ("--yes", *LONG)
+    child = term(*args, **mode)
+    child.expect_exact("[00:00]")
+    child.send("h")
+    assert finish(child) == 1
+    text = transcript(child)
+    assert "Stopped: you said this hurts." in text
+    after = text[text.index("[00:00]") :]
+    assert not re.search(r"^h", after, flags=re.MULTILINE), "the key was echoed: cbreak mode is off"
+    assert "\x1b[?1049h" not in text  # plain, not the full-screen view

@@ -158,3 +158,42 @@ def test_a_damaged_history_is_left_alone_unless_the_person_says_yes(
     assert "--reset-history" in result.stderr
     assert db_path.read_bytes() == damaged
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["history.sqlite3"]
+
+
+# -- keys in plain mode ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "code", "says"),
+    [("h", 1, "Stopped: you said this hurts."), ("q", 1, "Stopped early."), ("esc", 1, "Stopped early.")],
+)
+def test_the_stopping_keys_work_in_plain_mode_too(key: str, code: int, says: str) -> None:
+    result, clock = run(*ONE_STRETCH, "--yes", "--no-checkin", answers=Answers(), keys=[(15.0, key)])
+    assert result.exit_code == code, result.output
+    assert says in result.stdout
+    assert clock.now == pytest.approx(15.0, abs=0.1)
+
+
+def test_pause_next_and_back_work_in_plain_mode_too() -> None:
+    keys = [(2.0, "n"), (3.0, "b"), (4.0, "p"), (64.0, "space"), (70.0, "q")]
+    result, _ = run(*ONE_STRETCH, "--yes", "--no-checkin", answers=Answers(), keys=keys)
+    out = result.stdout
+    lines = [line for line in out.splitlines() if line.startswith("[")]
+    assert lines[:2] == [
+        "[00:00] Child's pose — get ready 10 s: Kneel and sit back on your heels with your knees bent.",
+        "[00:02] Child's pose — hold 30 s",
+    ]
+    assert "Paused" in out
+    assert "Resumed" in out
+    assert result.exit_code == 1
+
+
+def test_without_a_terminal_to_read_keys_from_the_routine_says_so() -> None:
+    runtime = fake_runtime(answers=Answers(), interactive=False, keys_readable=False, started=STARTED)
+    result = CliRunner().invoke(app, ["routine", *ONE_STRETCH, "--yes", "--no-checkin"], obj=runtime)
+    assert result.exit_code == 0, result.output
+    assert "Keys: none, as standard input is not a terminal; Ctrl-C stops the routine." in result.stdout
+    with_keys = CliRunner().invoke(
+        app, ["routine", *ONE_STRETCH, "--yes", "--no-checkin"], obj=fake_runtime(keys_readable=True)
+    )
+    assert "Keys: none" not in with_keys.stdout

@@ -50,6 +50,9 @@ def print_plan(plan: Plan, *, as_json: bool, output: Output) -> None:
     routine_view.show_plan(output, plan, as_json=as_json)
 
 
+NO_KEYS = "Keys: none, as standard input is not a terminal; Ctrl-C stops the routine."
+
+
 def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime: Runtime, output: Output) -> Outcome:
     """Follow ``plan``: the safety first, a check-in, the routine itself, a check-in, the summary."""
     # Imported here: `routine --plan` needs none of the prompts, the cues or the terminal.
@@ -71,6 +74,8 @@ def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime:
         pain_before = options.pain_before
         if pain_before is None and options.checkin and interactive:
             pain_before = ask_pain(runtime.ask, output=output)
+        if not runtime.keys:
+            output.print(NO_KEYS)
         if options.confirm and interactive and not confirmed(runtime.ask):
             output.print("Cancelled.")
             return Outcome.QUIT
@@ -107,7 +112,7 @@ def _follow(
     from stretchcoach.views.displays import routine_display
 
     display = routine_display(output)
-    with runtime.open_terminal(keys=display.reads_keys, restore_cursor=display.hides_cursor) as terminal, display:
+    with runtime.open_terminal(restore_cursor=display.hides_cursor) as terminal, display:
         inputs = saver.watching(terminal)
 
         def observe(session: RoutineSession) -> None:  # saved before it is announced: see saving.py
@@ -120,7 +125,7 @@ def _follow(
             display=display,
             cues=cues,
             notes=notes,
-            resume_after_suspend=not display.reads_keys,  # no keys to resume with: carry on by itself
+            resume_after_suspend=not runtime.keys,  # no keys to resume with: carry on by itself
             observe=observe,
         )
 

@@ -51,7 +51,6 @@ class LiveDisplay:
     terminal's size (None: not a terminal, draw at the console's size).
     """
 
-    reads_keys = True  # the person steers the routine with keys
     hides_cursor = True
 
     def __init__(
@@ -122,7 +121,6 @@ def _taken_back(stream: IO[str]) -> bool:
 class PlainDisplay:
     """One line per step as it starts, for logs, screen readers and dumb terminals."""
 
-    reads_keys = False  # no keys: the routine runs by itself, and carries on after Ctrl-Z
     hides_cursor = False
 
     def __init__(self, out: IO[str]) -> None:
