@@ -1,4 +1,4 @@
-"""stretchcoach benchmark: start-up, timer drift, CPU, memory, scale, history.
+"""stretchcoach benchmark: start-up, timer drift, step lateness, CPU, memory, scale, history.
 
     python bench/run.py            # about 3 minutes
     python bench/run.py --long     # adds the 10-minute drift run
@@ -111,6 +111,63 @@ def drift(env: dict[str, str], options: list[str], target: float) -> Result:
         f"{late * 1000:+.0f} ms (start-up {(first - start) * 1000:.0f} ms not counted)",
         f"≤ {target * 1000:.0f} ms",
         abs(late) <= target,
+    )
+
+
+# Many short steps, each with a sound (cat-cow's breaths, the twist's turns), and about a minute long.
+LATENESS_OPTIONS = ["--only", "cat-cow,seated-spinal-twist", "--reps", "3", "--prep", "2", "--rest", "2"]
+SLEEPY_PLAYER = "#!/bin/sh\nexec sleep 5\n"  # plays nothing, and takes 5 s to do it
+
+
+def lateness(env: dict[str, str], work: Path, target: float) -> Result:
+    """How late each step's line comes against its planned start, with a player that sleeps 5 s for
+    every sound, and, side by side in the same minute, with sounds off."""
+    plan = json.loads(
+        subprocess.run(
+            [SCRIPT, "routine", *LATENESS_OPTIONS, "--plan", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    starts, at = [], 0
+    for step in plan["steps"]:
+        starts.append(at)
+        at += step["seconds"]
+    bin_dir = work / "sleepy-player"
+    bin_dir.mkdir()
+    (bin_dir / "pw-play").write_text(SLEEPY_PLAYER)
+    (bin_dir / "pw-play").chmod(0o755)
+    sleepy = env | {"PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"}
+    base = [SCRIPT, "routine", "--yes", "--no-checkin", "--plain", *LATENESS_OPTIONS]
+    runs = {
+        "sleepy": subprocess.Popen([*base, "--sound", "chime"], env=sleepy, stdout=subprocess.PIPE, text=True),
+        "off": subprocess.Popen([*base, "--sound", "off"], env=env, stdout=subprocess.PIPE, text=True),
+    }
+    arrivals: dict[str, list[float]] = {name: [] for name in runs}
+    streams = {proc.stdout.fileno(): name for name, proc in runs.items() if proc.stdout is not None}
+    readers = {name: proc.stdout for name, proc in runs.items() if proc.stdout is not None}
+    while streams:
+        ready, _, _ = select.select(list(streams), [], [])
+        for fd in ready:
+            name = streams[fd]
+            line = readers[name].readline()
+            if not line:
+                del streams[fd]
+            elif line.startswith("[") and "seconds left" not in line:  # a step begins (not a note under it)
+                arrivals[name].append(time.perf_counter())
+    late: dict[str, float] = {}
+    for name, proc in runs.items():
+        if proc.wait() != 0 or len(arrivals[name]) != len(starts):
+            raise SystemExit(f"the lateness routine ({name}) did not run: exit {proc.returncode}")
+        first = arrivals[name][0]
+        late[name] = max(t - first - start for t, start in zip(arrivals[name], starts, strict=True))
+    return Result(
+        f"step lateness, {len(starts)} steps",
+        f"{late['sleepy'] * 1000:.1f} ms with a player sleeping 5 s a sound ({late['off'] * 1000:.1f} ms, sound off)",
+        f"≤ {target * 1000:.0f} ms",
+        late["sleepy"] <= target,
     )
 
 
@@ -246,6 +303,7 @@ def main() -> int:
         steps: list[Callable[[], list[Result]]] = [
             lambda: startup(env, repeats),
             lambda: [drift(env, DRIFT_OPTIONS, 0.1)],
+            lambda: [lateness(env, work, 0.01)],
             lambda: _live(env),
             lambda: scale(env, work, max(3, repeats // 3)),
             lambda: [history(env, work, max(3, repeats // 3))],
@@ -266,7 +324,7 @@ def main() -> int:
 
 
 def _live(env: dict[str, str]) -> list[Result]:
-    share, peak = pty_routine(env, seconds=25, measure_from=4)
+    share, peak = pty_routine(env, seconds=30, measure_from=4)  # child's pose: at least 30 s
     return [
         Result("CPU while a routine runs (pty)", f"{share * 100:.2f} % of a core", "≤ 0.5 %", share <= 0.005),
         Result("peak memory of a routine", f"{peak / 1024:.1f} MiB", "≤ 30 MiB", peak / 1024 <= 30),

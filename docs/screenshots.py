@@ -3,8 +3,10 @@
     python docs/screenshots.py
 
 Renders the real `list`, `show cat-cow` and routine screens from the built-in
-catalog into docs/*.svg. The routine screen is the live view 22.5 s into the
-default routine, drawn from a session driven by plain numbers (no waiting).
+catalog into docs/*.svg. The routine screens are the live view of the default
+routine, drawn from a session driven by plain numbers (no waiting): at 80x24
+22.5 s in (the supine hip flexor stretch, left side), at 60x18 in the seated
+twist's first round, and at 140x40 in child's pose.
 """
 
 from __future__ import annotations
@@ -40,11 +42,17 @@ def main() -> None:
     out.print(render.stretch_panel(catalog.get_stretch("cat-cow"), catalog.warning))
     out.save_svg(str(DOCS / "show.svg"), title="stretchcoach show cat-cow")
 
-    session = RoutineSession(plan_routine(catalog, catalog.get_routine("back-relief")), started=0.0)
-    session.update(22.5)
-    out = _console(80)
-    out.print(live_view(session, 22.5, width=80, height=24))
-    out.save_svg(str(DOCS / "routine.svg"), title="stretchcoach routine")
+    plan = plan_routine(catalog, catalog.get_routine("back-relief"))
+    for name, seconds, (width, height) in (
+        ("routine", 22.5, (80, 24)),
+        ("routine-small", 214.5, (60, 18)),  # the seated twist, round 1: to the left
+        ("routine-large", 101.5, (140, 40)),  # child's pose, held
+    ):
+        session = RoutineSession(plan, started=0.0)
+        session.update(seconds)
+        out = _console(width)
+        out.print(live_view(session, seconds, width=width, height=height))
+        out.save_svg(str(DOCS / f"{name}.svg"), title=f"stretchcoach routine ({width}×{height})")
 
 
 if __name__ == "__main__":

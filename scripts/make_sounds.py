@@ -15,6 +15,7 @@ meant to be told apart with eyes closed after one routine:
 * tick:    a short, quiet click                     — each of a hold's last 3 seconds
 * done:    four tones rising to the octave          — the routine is over
 * warning: two low, buzzing pulses                  — stopped: this hurts
+* upcoming: two soft tones rising a fourth           — a reminder: time for a routine
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 
 RATE = 22_050
 HERE = Path(__file__).resolve().parent.parent / "stretchcoach" / "sounds"
-C5, E5, G5, C6, A4 = 523.25, 659.25, 783.99, 1046.50, 440.0
+C5, E5, G5, C6, A4, G4 = 523.25, 659.25, 783.99, 1046.50, 440.0, 392.0
 
 
 def _envelope(i: int, n: int, attack: float, release: float) -> float:
@@ -104,6 +105,14 @@ def warning() -> list[float]:
     return pulse + silence(0.12) + pulse
 
 
+def upcoming() -> list[float]:
+    """Gentler than ``next`` (two notes, not three; slower, softer, rounder): a nudge, not a command."""
+    soft = ((2, 0.08),)
+    return tone(0.3, G4, level=0.35, attack=0.04, release=0.2, harmonics=soft) + tone(
+        0.55, C5, level=0.35, attack=0.04, release=0.4, harmonics=soft
+    )
+
+
 SOUNDS: dict[str, Callable[[], list[float]]] = {
     "start": start,
     "switch": switch,
@@ -113,6 +122,7 @@ SOUNDS: dict[str, Callable[[], list[float]]] = {
     "tick": tick,
     "done": done,
     "warning": warning,
+    "upcoming": upcoming,
 }
 
 

@@ -66,7 +66,8 @@ def root(
         typer.Option(
             "--catalog",
             metavar="FILE",
-            help="Use this catalog file instead of the built-in one.",
+            help="Use FILE as your own catalog, over the built-in one, instead of catalog.yaml "
+            "in the config directory.",
             dir_okay=True,
         ),
     ] = None,
@@ -111,6 +112,23 @@ def _complete_stretch(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+SoundOption = Annotated[
+    str,
+    typer.Option(
+        "--sound",
+        metavar="MODE",
+        parser=parse.sound_mode,
+        envvar="STRETCHCOACH_SOUND",
+        help="auto (chimes through a sound player; the terminal bell over SSH or without a player), "
+        "chime, bell or off.",
+    ),
+]
+VolumeOption = Annotated[
+    int,
+    typer.Option(
+        "--volume", metavar="0-100", parser=parse.whole_number(0, 100), help="Loudness of the chimes (0-100)."
+    ),
+]
 
 
 @app.command("list")
@@ -141,16 +159,30 @@ def show(
 @app.command()
 def validate(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Catalog files to check.", metavar="FILE...")],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Catalog files to check (default: your own catalog).", metavar="[FILE]...", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Check catalog files and report every problem with its line and column.
 
-    Routines may name stretches of the catalog in use (the built-in one, or --catalog).
+    Each FILE is checked as `stretchcoach --catalog FILE` loads it: over the built-in
+    catalog, whose stretches its routines may name. Without FILE, checks your own
+    catalog: the --catalog file, or catalog.yaml in the config directory if there is one.
     """
     from stretchcoach.commands.validate import validate as validate_files
     from stretchcoach.views.output import Output
 
-    validate_files(files=files, catalog_path=_settings(ctx).catalog_path, output=Output())
+    settings = _settings(ctx)
+    validate_files(
+        files=files or [],
+        catalog_path=settings.catalog_path,
+        user_catalog=settings.paths.user_catalog,
+        cache_dir=settings.paths.cache_dir,
+        output=Output(),
+    )
 
 
 @app.command()
@@ -186,13 +218,22 @@ def routine(
         typer.Option(
             metavar="MINUTES",
             parser=parse.minutes,
-            help="Fit the routine into about this many minutes (0.5-120) by scaling holds and rounds.",
+            help="Fit the routine into at most this many minutes (0.5-120): rounds, rest and get-ready time "
+            "go first; holds never go below their least.",
         ),
     ] = None,
+    deeper: Annotated[
+        bool,
+        typer.Option(
+            "--deeper", help="Hold each position of cat-cow (and the like) a few seconds, for a deeper stretch."
+        ),
+    ] = False,
     show_plan: Annotated[bool, typer.Option("--plan", help="Print the timed plan and exit.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --plan: print the plan as JSON.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Start without waiting for Enter.")] = False,
-    no_bell: Annotated[bool, typer.Option("--no-bell", help="No terminal bell.")] = False,
+    sound: SoundOption = "auto",
+    no_bell: Annotated[bool, typer.Option("--no-bell", help="The same as --sound off.")] = False,
+    volume: VolumeOption = 100,
     voice: Annotated[bool, typer.Option("--voice", help="Speak the cues (espeak-ng, espeak, spd-say or say).")] = False,
     on_step: Annotated[
         str | None,
@@ -233,6 +274,7 @@ def routine(
         only=parse.id_list(only),
         skip=parse.id_list(skip),
         minutes=minutes,
+        deeper=deeper,
     )
     plan = command.plan(catalog=catalog, routine_id=routine_id, options=options)
     if as_json and not show_plan:
@@ -245,12 +287,13 @@ def routine(
     from stretchcoach.runtime import Runtime
 
     settings = _settings(ctx)
-    outcome = command.run(
+    code = command.run(
         plan,
         warning=catalog.warning,
         options=command.RunOptions(
             confirm=not yes,
-            bell=not no_bell,
+            sound=_sound_mode(ctx, sound, no_bell=no_bell),
+            volume=volume,
             voice=voice,
             on_step=on_step,
             checkin=not no_checkin,
@@ -262,8 +305,47 @@ def routine(
         runtime=settings.runtime or Runtime.real(),
         output=output,
     )
-    if outcome.exit_code:
-        raise typer.Exit(int(outcome.exit_code))
+    if code:
+        raise typer.Exit(int(code))
+
+
+def _sound_mode(ctx: typer.Context, sound: str, *, no_bell: bool) -> str:
+    """--sound, or "off" for --no-bell (another name for it), which a --sound typed with it must agree with."""
+    if not no_bell:
+        return sound
+    source = ctx.get_parameter_source("sound")
+    if sound != "off" and source is not None and source.name == "COMMANDLINE":
+        raise typer.BadParameter(
+            f"is another name for --sound off, and --sound {sound} was given too; give one of them",
+            param_hint="--no-bell",
+        )
+    return "off"
+
+
+@app.command("sound-test")
+def sound_test(
+    ctx: typer.Context,
+    sound: SoundOption = "auto",
+    volume: VolumeOption = 100,
+    voice: Annotated[bool, typer.Option("--voice", help="Test the voice too.")] = False,
+) -> None:
+    """Play each sound of a routine and say what it means, to check your set-up before lying down."""
+    from stretchcoach.commands.sound_test import sound_test as test
+    from stretchcoach.runtime import Runtime
+    from stretchcoach.views.output import Output
+
+    runtime = _settings(ctx).runtime or Runtime.real()
+    code = test(
+        sound=sound,
+        volume=volume,
+        voice=voice,
+        clock=runtime.clock,
+        sleep=runtime.sleep,
+        bell_out=runtime.bell_out,
+        output=Output(),
+    )
+    if code:
+        raise typer.Exit(int(code))
 
 
 @app.command()
@@ -283,20 +365,35 @@ def history(
     ] = 30,
     as_json: JsonFlag = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print the sessions as CSV.")] = False,
+    seen_doctor: Annotated[
+        bool,
+        typer.Option(
+            "--seen-doctor", help="Record that you have seen a doctor today; it ends a stop the rule put in force."
+        ),
+    ] = False,
 ) -> None:
     """Recent routines, streaks, pain trend, and whether the rule says to stop."""
     from datetime import UTC, datetime
 
-    from stretchcoach.commands.history import show_history
+    from stretchcoach.commands.history import record_seen_doctor, show_history
     from stretchcoach.views.output import Output
 
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv", param_hint="--csv")
+    settings = _settings(ctx)
+    now = settings.runtime.now() if settings.runtime else datetime.now(UTC)
+    if seen_doctor:
+        if as_json or as_csv:
+            raise typer.BadParameter(
+                "--seen-doctor records a visit; it goes with no other option", param_hint="--seen-doctor"
+            )
+        record_seen_doctor(db_path=settings.paths.history_db, now=now, output=Output())
+        return
     show_history(
-        db_path=_settings(ctx).paths.history_db,
+        db_path=settings.paths.history_db,
         catalog=lambda: _catalog(ctx),
         days=days,
-        now=datetime.now(UTC),
+        now=now,
         as_json=as_json,
         as_csv=as_csv,
         output=Output(),

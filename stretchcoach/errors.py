@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     OK = 0
     RUNTIME = 1  # something failed while running, or the routine was quit early
     USAGE = 2  # a wrong option, a bad catalog, an unknown id
+    STOP = 3  # the article's rule says stop and see a doctor: pain worse, "this hurts", or not started for it
     HANGUP = 129  # SIGHUP: 128 + 1
     INTERRUPTED = 130  # Ctrl-C: 128 + 2
     TERMINATED = 143  # SIGTERM: 128 + 15

@@ -59,6 +59,17 @@ def minutes(value: str) -> float:
     return number
 
 
+SOUND_MODES = ("auto", "chime", "bell", "off")  # live.sound.SoundMode's values, without importing it
+
+
+def sound_mode(value: str) -> str:
+    """--sound: auto, chime, bell or off, in any case."""
+    mode = value.strip().lower()
+    if mode not in SOUND_MODES:
+        raise typer.BadParameter(f"expected {', '.join(SOUND_MODES[:-1])} or {SOUND_MODES[-1]}; got {value!r}")
+    return mode
+
+
 def id_list(value: str | None) -> tuple[str, ...]:
     """Ids separated by commas: "a, b,,c" gives ("a", "b", "c")."""
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())

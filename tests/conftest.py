@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from stretchcoach.catalog import yamlnodes
 from stretchcoach.catalog.assemble import load_catalog
-from stretchcoach.core.model import Catalog
+from stretchcoach.core.model import Catalog, Hold
 from stretchcoach.core.plan import Plan, plan_routine
 
-from helpers import required_in_ci
+from helpers import required_in_ci, use_quick_holds
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -32,6 +33,11 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.delenv("STRETCHCOACH_DEBUG", raising=False)
     monkeypatch.delenv("ACCESSIBLE", raising=False)
+    # No test plays a sound through this computer's player, or takes itself to be over SSH:
+    # the bell (rung only where a test gives a stream) unless a test of sounds asks otherwise.
+    monkeypatch.setenv("STRETCHCOACH_SOUND", "bell")
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    monkeypatch.delenv("SSH_TTY", raising=False)
     return home
 
 
@@ -53,6 +59,21 @@ def db_path(isolated_home: Path) -> Path:
 def catalog() -> Catalog:
     """The built-in catalog, as shipped."""
     return load_catalog(catalog_path=None, user_catalog=None)
+
+
+@pytest.fixture(scope="session")
+def quick_catalog(catalog: Catalog) -> Catalog:
+    """The built-in catalog with no minimum holds: for tests that hold a stretch for a second."""
+    stretches = tuple(
+        replace(s, timing=replace(s.timing, minimum=0)) if isinstance(s.timing, Hold) else s for s in catalog.stretches
+    )
+    return Catalog(warning=catalog.warning, stretches=stretches, routines=catalog.routines)
+
+
+@pytest.fixture
+def quick_holds(isolated_home: Path) -> Path:
+    """Your own catalog: the built-in one without its minimum holds, so that `--hold 1` is allowed."""
+    return use_quick_holds(isolated_home)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,8 @@
 Tests check what stretchcoach says, not how Rich lays it out: ``flat`` reads output
 as a reader would (no borders, no line wrapping), ``rows`` reads the cells of a table
 rendered wide enough not to wrap, and ``styled_lines`` gives the style each character
-is drawn in, so colour is checked without escape codes.
+is drawn in, so colour is checked without escape codes. ``big_digits`` reads the
+live view's large countdown back as the digits a person sees.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ from rich.style import Style
 
 from stretchcoach.core.model import Catalog
 from stretchcoach.core.plan import Plan, PlanOptions, plan_routine
+from stretchcoach.paths import builtin_catalog_path
 
 # Wide enough that no table cell or panel line of stretchcoach's wraps.
 WIDE = {"COLUMNS": "200"}
@@ -34,6 +37,8 @@ WARNING = (
 GARBAGE = b"this is not an SQLite database\n" * 64
 
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
+# What pictures are drawn with besides: block elements and geometric shapes (● ▔ ◀ ▶).
+DRAWING = re.compile("[\u2500-\u25ff]")
 # The vertical lines of the box-drawing block: table column separators and panel sides.
 VERTICAL = re.compile("[│┃┆┇┊┋║╎╏╵╷╹╻╽╿]")
 
@@ -51,8 +56,8 @@ def required_in_ci(what: str) -> None:
 
 
 def flat(text: str) -> str:
-    """The words as a reader sees them: no box drawing, and all whitespace (line wrapping too) one space."""
-    return " ".join(BOX_DRAWING.sub(" ", text).split())
+    """The words as a reader sees them: no box drawing or pictures, and all whitespace (line wrapping too) one space."""
+    return " ".join(DRAWING.sub(" ", text).split())
 
 
 def rows(text: str) -> list[list[str]]:
@@ -82,3 +87,55 @@ def styled_lines(renderable: RenderableType, *, width: int = 100) -> list[list[t
 
 def is_red(style: Style) -> bool:
     return style.color is not None and style.color.name == "red"
+
+
+BLOCKS = re.compile("[█▀▄]")
+
+
+def big_digits(text: str) -> tuple[str, int] | None:
+    """The large digits in rendered ``text``, read back: (what they say, their scale); None if none.
+
+    The first run of lines drawn with the block characters of ``views.bigdigits`` is
+    matched, character by character from its left edge, against the font's own
+    rendering of each character at the scale that run's height implies.
+    """
+    from stretchcoach.views import bigdigits
+
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if BLOCKS.search(line)), None)
+    if start is None:
+        return None
+    end = start
+    while end < len(lines) and BLOCKS.search(lines[end]):
+        end += 1
+    band = lines[start:end]
+    scale = next((s for s in range(1, 40) if bigdigits.size("0", s)[1] == len(band)), None)
+    if scale is None:
+        return None
+    width = max(map(len, band))
+    band = [line.ljust(width) for line in band]
+    x = min(BLOCKS.search(line).start() for line in band if BLOCKS.search(line))  # type: ignore[union-attr]
+    read = ""
+    while True:
+        for char in "0123456789:":
+            glyph = bigdigits.render(char, scale)
+            if all(line[x : x + len(row)] == row for line, row in zip(band, glyph, strict=True)):
+                read += char
+                x += len(glyph[0]) + bigdigits.GAP * scale
+                break
+        else:
+            return (read, scale) if read else None
+
+
+MINIMUM_HOLD = "hold: {at_least: 30s}"
+
+
+def use_quick_holds(home: Path) -> Path:
+    """Give ``home`` (a STRETCHCOACH_HOME) a catalog of its own: the built-in one without its
+    minimum holds, so that `--hold 1` is allowed, for tests of anything but those minimums."""
+    text = builtin_catalog_path().read_text(encoding="utf-8")
+    assert text.count(MINIMUM_HOLD) == 2
+    path = home / "config" / "catalog.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.replace(MINIMUM_HOLD, "hold: 30s"), encoding="utf-8")
+    return path

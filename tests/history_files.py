@@ -105,7 +105,8 @@ os._exit(0)
 
 
 def newer_history(path: Path) -> Path:
-    """A stretchcoach history one migration ahead of this version (``user_version`` 3)."""
+    """A stretchcoach history one migration ahead of this version."""
+    from stretchcoach.history import migrations
     from stretchcoach.history.store import open_for_writing
 
     open_for_writing(path).close()
@@ -113,8 +114,8 @@ def newer_history(path: Path) -> Path:
     try:
         db.execute("BEGIN")
         db.execute("ALTER TABLE sessions ADD COLUMN mood TEXT")
-        db.execute("INSERT INTO migrations VALUES ('m003_mood', '2031-01-01T00:00:00+00:00')")
-        db.execute("PRAGMA user_version = 3")
+        db.execute("INSERT INTO migrations VALUES ('m099_mood', '2031-01-01T00:00:00+00:00')")
+        db.execute(f"PRAGMA user_version = {len(migrations.MIGRATIONS) + 1}")
         db.execute("COMMIT")
     finally:
         db.close()

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pexpect
 
+from helpers import use_quick_holds
+
 # Generous: a slow, busy two-core CI machine takes a second just to import Rich.
 TIMEOUT = 20
 ROWS, COLS = 24, 80
@@ -46,9 +48,11 @@ LONG = ("--hold", "60", "--prep", "0", "--rest", "30", "--switch", "30", *_SMALL
 ALT_SCREEN_ON, ALT_SCREEN_OFF = "\x1b[?1049h", "\x1b[?1049l"
 HIDE_CURSOR, SHOW_CURSOR = "\x1b[?25l", "\x1b[?25h"
 FRAME_START = "\x1b[H"  # every redraw of the full-screen view starts at the top left
-PANEL_END = "╯"  # the bottom right corner of the live view's panel: the end of a frame
+# The live view's panel ends with its bottom line, "╰─ q quit · … ─╯" (a picture may have a ╯ of its
+# own): a frame ends at the first ╯ after the key hints, which begin "q quit".
+PANEL_BOTTOM, PANEL_END = "q quit", "╯"
 ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|[=>])")
-CLOCK = re.compile(r"(\d+):(\d\d)")  # the first m:ss in a frame is the step's countdown
+CLOCK = re.compile(r"(\d+):(\d\d)")  # in the compact view, the first m:ss is the step's countdown
 
 # Variables that would change what Rich draws, or where stretchcoach keeps its files.
 _DROPPED = {"COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "ACCESSIBLE", "STRETCHCOACH_DEBUG", "TERM"}
@@ -64,6 +68,7 @@ def pty_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED}
     env.update(STRETCHCOACH_HOME=str(home), TERM="xterm-256color")
     env.update(extra)
+    use_quick_holds(home)  # holds of a second: see helpers
     return env
 
 
@@ -85,14 +90,20 @@ def plain(text: str) -> str:
     return ANSI.sub("", text)
 
 
-def read_frame(child: pexpect.spawn, *, end: str = PANEL_END) -> str:
-    """The next redraw of the live view up to ``end``, escape sequences removed."""
+def read_frame(child: pexpect.spawn, *, end: str | None = None) -> str:
+    """The next redraw of the live view up to ``end`` (default: the panel's whole bottom line),
+    escape sequences removed."""
     child.expect_exact(FRAME_START)
-    child.expect_exact(end)
-    return plain(child.before)
+    if end is not None:
+        child.expect_exact(end)
+        return plain(child.before)
+    child.expect_exact(PANEL_BOTTOM)
+    above = child.before
+    child.expect_exact(PANEL_END)
+    return plain(above + PANEL_BOTTOM + child.before + PANEL_END)
 
 
-def wait_frame(child: pexpect.spawn, wanted: Callable[[str], bool], *, end: str = PANEL_END) -> str:
+def wait_frame(child: pexpect.spawn, wanted: Callable[[str], bool], *, end: str | None = None) -> str:
     """Read redraws until one is ``wanted``; fail after :data:`TIMEOUT` seconds."""
     deadline = time.monotonic() + TIMEOUT
     while True:
@@ -118,8 +129,11 @@ def whole_frame(child: pexpect.spawn) -> str:
 
 
 def countdown(frame: str) -> int:
-    """Seconds the frame's countdown shows."""
-    found = CLOCK.search(frame)
+    """Seconds the frame's countdown shows: its big digits, read back, or the compact view's m:ss."""
+    from helpers import big_digits
+
+    big = big_digits(frame.replace("\r", ""))
+    found = CLOCK.fullmatch(big[0]) if big else CLOCK.search(frame)
     assert found, f"no countdown in frame:\n{frame}"
     return int(found[1]) * 60 + int(found[2])
 

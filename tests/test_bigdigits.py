@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from rich.console import Console
+from rich.text import Text
 
 from stretchcoach.views import bigdigits
 
@@ -48,3 +52,38 @@ def test_fit_scale_takes_the_largest_that_fits(width: int, height: int, scale: i
 def test_no_scale_below_one() -> None:
     with pytest.raises(ValueError, match="scale"):
         bigdigits.render("1", 0)
+
+
+@pytest.mark.parametrize(
+    ("rows", "fits"),
+    [
+        (3, (0, False)),
+        (4, (1, False)),
+        (5, (1, True)),
+        (7, (1, True)),
+        (8, (2, True)),
+        (11, (2, True)),
+        (12, (3, True)),
+    ],
+)
+def test_the_bar_under_the_digits_gets_a_row_only_if_they_stay_as_large(rows: int, fits: tuple[int, bool]) -> None:
+    assert bigdigits.fit("0:27", width=80, rows=rows) == fits
+
+
+def draw_countdown(width: int, height: int, *, faded: bool = False) -> list[str]:
+    console = Console(file=io.StringIO(), width=width, height=height, color_system=None)
+    countdown = bigdigits.Countdown("0:27", faded=faded, bar=lambda cells: Text("=" * cells))
+    lines = console.render_lines(countdown, console.options.update(height=height))
+    return ["".join(segment.text for segment in line) for line in lines]
+
+
+def test_a_countdown_is_centred_in_its_region_with_its_bar_under_it() -> None:
+    lines = draw_countdown(60, 10)
+    digits = bigdigits.render("0:27", 2)  # 38 columns, 7 rows, and the bar: 8 of 10 rows
+    assert lines[1 : 1 + len(digits)] == [" " * 11 + row + " " * 11 for row in digits]
+    assert lines[8] == " " * 11 + "=" * 38 + " " * 11
+    assert lines[0].strip() == lines[9].strip() == ""
+
+
+def test_where_no_digits_fit_a_countdown_is_one_line() -> None:
+    assert draw_countdown(40, 3)[0].startswith("0:27  ====")

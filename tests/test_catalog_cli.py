@@ -95,18 +95,20 @@ SUPINE_HIP_FLEXOR_JSON = {
     "cautions": [],
     "timing": {
         "hold": 30,
+        "at_least": 30,
         "sides": ["left", "right"],
         "side_cues": {
             "left": "Left knee to your chest, your hands around it; push your right leg down.",
             "right": "Right knee to your chest, your hands around it; push your left leg down.",
         },
     },
-    "summary": "30 s × 2 sides",
+    "summary": "at least 30 s × 2 sides",
     "seconds": 60,
     "picture": [
-        "       ╭─╮",
-        " ●━━━━━╯ ╰━━━━━━━",
-        "▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔",
+        "          ┏━━━━╸",
+        "    ╭─────┨",
+        " ●━━┷━━━━━┻━━━━━━━━━━━━━━╸",
+        "▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔▔",
     ],
 }
 STRETCH_KEYS = list(SUPINE_HIP_FLEXOR_JSON)  # every stretch has these keys, in this order
@@ -127,6 +129,7 @@ CAT_COW_JSON = {
     "cautions": [],
     "timing": {
         "reps": 6,
+        "deeper": 3,
         "phases": [
             {
                 "cue": "Inhale — arch your back and look up to the ceiling",
@@ -163,8 +166,14 @@ def test_list_shows_every_stretch_with_its_timing() -> None:
     assert (result.exit_code, result.stderr) == (0, "")
     assert rows(result.stdout)[:5] == [
         ["ID", "Name", "Targets", "Timing", "Time"],
-        ["supine-hip-flexor", "Supine hip flexor stretch", "hip flexors, lower back", "30 s × 2 sides", "1 min"],
-        ["childs-pose", "Child's pose", "lower back, spine", "30 s", "30 s"],
+        [
+            "supine-hip-flexor",
+            "Supine hip flexor stretch",
+            "hip flexors, lower back",
+            "at least 30 s × 2 sides",
+            "1 min",
+        ],
+        ["childs-pose", "Child's pose", "lower back, spine", "at least 30 s", "30 s"],
         ["cat-cow", "Cat-cow pose", "spine, neck, shoulders, lower back", "6 × inhale 4 s / exhale 4 s", "48 s"],
         [
             "seated-spinal-twist",
@@ -261,7 +270,7 @@ def test_show_cat_cow() -> None:
 
 def test_show_a_hold_stretch_without_phases() -> None:
     out = run("show", "supine-hip-flexor", env=WIDE).stdout
-    assert " Timing 30 s × 2 sides (1 min in all) You should feel " in flat(out)
+    assert " Timing at least 30 s × 2 sides (1 min in all) You should feel " in flat(out)
     assert "Each round" not in out
 
 
@@ -313,14 +322,22 @@ def test_validate_a_good_file(in_tmp: Path) -> None:
         encoding="utf-8",
     )
     result = run("validate", "good.yaml")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "ok: good.yaml: 2 stretches, 0 routines\n", "")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "ok: good.yaml: 2 stretches, 0 routines, over the built-in catalog\n",
+        "",
+    )
 
 
 def test_validate_the_builtin_catalog() -> None:
     from stretchcoach.paths import builtin_catalog_path
 
     result = run("validate", str(builtin_catalog_path()), env={"COLUMNS": "500"})
-    assert (result.exit_code, result.stdout) == (0, f"ok: {builtin_catalog_path()}: 4 stretches, 1 routine\n")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"ok: {builtin_catalog_path()}: 4 stretches, 1 routine, over the built-in catalog, replacing the stretches "
+        "supine-hip-flexor, childs-pose, cat-cow and seated-spinal-twist, the routine back-relief and the warning\n",
+    )
 
 
 def test_validate_a_user_file_may_name_builtin_stretches(in_tmp: Path) -> None:
@@ -331,7 +348,10 @@ def test_validate_a_user_file_may_name_builtin_stretches(in_tmp: Path) -> None:
         encoding="utf-8",
     )
     result = run("validate", "mine.yaml")
-    assert (result.exit_code, result.stdout) == (0, "ok: mine.yaml: 0 stretches, 2 routines\n")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "ok: mine.yaml: 0 stretches, 2 routines, over the built-in catalog\n",
+    )
 
 
 def test_validate_a_bad_file_prints_every_problem(in_tmp: Path) -> None:
@@ -347,7 +367,7 @@ def test_validate_several_files_reports_each(in_tmp: Path) -> None:
     (in_tmp / "bad.yaml").write_text("version: 2\n", encoding="utf-8")
     result = run("validate", "good.yaml", "bad.yaml", "missing.yaml")
     assert result.exit_code == 2
-    assert result.stdout == "ok: good.yaml: 1 stretch, 0 routines\n"
+    assert result.stdout == "ok: good.yaml: 1 stretch, 0 routines, over the built-in catalog\n"
     assert result.stderr == (
         "bad.yaml:1:10: version: expected 1 (the only format this version reads)\n"
         "missing.yaml: no such file\n"
@@ -363,34 +383,84 @@ def test_validate_a_directory(in_tmp: Path) -> None:
     )
 
 
-def test_validate_needs_a_file() -> None:
-    result = run("validate")
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == "stretchcoach: `stretchcoach validate` needs FILE...; see `stretchcoach validate --help`\n"
+def test_validate_without_a_file_and_without_a_catalog_of_your_own(user_catalog: Path) -> None:
+    result = run("validate", env=WIDE)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        f"no catalog of your own at {user_catalog}; nothing to check (the built-in catalog is in use)\n"
+    )
+
+
+def test_validate_without_a_file_checks_your_catalog_yaml(user_catalog: Path) -> None:
+    user_catalog.write_text(WALL_LEAN, encoding="utf-8")
+    result = run("validate", env=WIDE)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        f"ok: {user_catalog}: 1 stretch, 0 routines, over the built-in catalog\n",
+        "",
+    )
+    user_catalog.write_text(BROKEN, encoding="utf-8")
+    assert_clean_error(
+        run("validate", env=WIDE),
+        "\n".join([*broken_problems(user_catalog), "stretchcoach: 1 of 1 catalog file failed validation"]) + "\n",
+    )
+
+
+def test_validate_without_a_file_checks_the_catalog_option_not_catalog_yaml(tmp_path: Path, user_catalog: Path) -> None:
+    user_catalog.write_text(BROKEN, encoding="utf-8")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(WALL_LEAN, encoding="utf-8")
+    result = run("--catalog", str(mine), "validate", env=WIDE)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        f"ok: {mine}: 1 stretch, 0 routines, over the built-in catalog\n",
+        "",
+    )
+    assert_clean_error(
+        run("--catalog", str(tmp_path / "nope.yaml"), "validate"),
+        f"{tmp_path}/nope.yaml: no such file\nstretchcoach: 1 of 1 catalog file failed validation\n",
+    )
+
+
+def test_validate_checks_each_file_over_the_builtin_catalog_whatever_the_catalog_option(tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(WALL_LEAN, encoding="utf-8")
+    uses = tmp_path / "uses.yaml"
+    uses.write_text("version: 1\nroutines:\n  - {id: calves, name: Calves, steps: [wall-lean]}\n", encoding="utf-8")
+    # The FILE is checked as `--catalog uses.yaml` would load it: without base.yaml's wall-lean.
+    result = run("--catalog", str(base), "validate", str(uses), env=WIDE)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"{uses}:3:40: routines[0].steps[0]: no stretch 'wall-lean' in the catalog"
 
 
 def test_validate_ok_line_stays_on_one_line_for_a_long_path(tmp_path: Path) -> None:
     path = tmp_path / ("a-long-directory-name-" * 4) / "catalog.yaml"
     path.parent.mkdir()
     path.write_text(WALL_LEAN, encoding="utf-8")
-    assert run("validate", str(path)).stdout == f"ok: {path}: 1 stretch, 0 routines\n"
+    assert run("validate", str(path)).stdout == f"ok: {path}: 1 stretch, 0 routines, over the built-in catalog\n"
 
 
 # -- --catalog and the user catalog ---------------------------------------------------------------
 
 
-def test_catalog_option_replaces_the_builtin_catalog(tmp_path: Path) -> None:
+def test_catalog_option_goes_over_the_builtin_catalog(tmp_path: Path) -> None:
     mine = tmp_path / "mine.yaml"
     mine.write_text(WALL_LEAN, encoding="utf-8")
 
     listed = run("--catalog", str(mine), "list", env=WIDE)
     assert listed.exit_code == 0
     assert ["wall-lean", "Wall lean", "calves", "20 s × 2 sides", "40 s"] in rows(listed.stdout)
-    assert not any(sid in listed.stdout for sid in SEED_IDS)
-    assert "Routines" not in listed.stdout
+    assert first_cells(listed.stdout) == ["ID", *SEED_IDS, "wall-lean", "ID", "back-relief"]
+    assert run("--catalog", str(mine), "show", "cat-cow").exit_code == 0
 
-    assert_clean_error(
-        run("--catalog", str(mine), "show", "cat-cow"), "stretchcoach: no stretch 'cat-cow'; see `stretchcoach list`\n"
+
+def test_catalog_option_replaces_a_builtin_stretch_by_id(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(WALL_LEAN.replace("id: wall-lean", "id: childs-pose"), encoding="utf-8")
+    data = json.loads(run("--catalog", str(mine), "show", "childs-pose", "--json").stdout)
+    assert (data["name"], data["summary"]) == ("Wall lean", "20 s × 2 sides")
+    assert [s["id"] for s in json.loads(run("--catalog", str(mine), "list", "--json").stdout)["stretches"]] == list(
+        SEED_IDS
     )
 
 
@@ -473,12 +543,16 @@ def test_the_user_catalog_replaces_a_stretch_by_id(user_catalog: Path) -> None:
     assert [s["id"] for s in json.loads(run("list", "--json").stdout)["stretches"]] == list(SEED_IDS)
 
 
-def test_the_user_catalog_goes_on_top_of_the_catalog_option(tmp_path: Path, user_catalog: Path) -> None:
-    base = tmp_path / "base.yaml"
-    base.write_text(WALL_LEAN, encoding="utf-8")
-    user_catalog.write_text("version: 1\nroutines:\n  - {id: calves, name: Calves, steps: [wall-lean]}\n")
-    data = json.loads(run("--catalog", str(base), "list", "--json").stdout)
-    assert ([s["id"] for s in data["stretches"]], [r["id"] for r in data["routines"]]) == (["wall-lean"], ["calves"])
+def test_the_user_catalog_is_not_read_when_the_catalog_option_is_given(tmp_path: Path, user_catalog: Path) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(WALL_LEAN, encoding="utf-8")
+    user_catalog.write_text("version: 1\nroutines:\n  - {id: calves, name: Calves, steps: [childs-pose]}\n")
+    data = json.loads(run("--catalog", str(mine), "list", "--json").stdout)
+    assert [s["id"] for s in data["stretches"]] == [*SEED_IDS, "wall-lean"]
+    assert [r["id"] for r in data["routines"]] == ["back-relief"]
+    user_catalog.write_text(BROKEN, encoding="utf-8")  # not even looked at
+    assert run("--catalog", str(mine), "list", "--json").exit_code == 0
+    assert run("list").exit_code == 2
 
 
 def test_a_broken_user_catalog_names_the_user_file(user_catalog: Path) -> None:
@@ -488,6 +562,77 @@ def test_a_broken_user_catalog_names_the_user_file(user_catalog: Path) -> None:
         f"stretchcoach: {user_catalog}:3:30: routines[0].steps[0]: no stretch 'cat-cw' in the catalog; "
         "did you mean 'cat-cow'?\n",
     )
+
+
+# -- validate and --catalog agree ----------------------------------------------------------------------
+
+REPLACING_CHILDS_POSE = (
+    WALL_LEAN.replace("id: wall-lean", "id: childs-pose")
+    + "routines:\n  - {id: kids, name: Kids, steps: [{stretch: childs-pose, hold: 45s}, cat-cow]}\n"
+)
+# Each file: its text (None: no file), and whether it is a good catalog.
+AGREEMENT: dict[str, tuple[str | None, bool]] = {
+    "names-childs-pose-without-defining-it": (
+        "version: 1\nroutines:\n  - {id: kids, name: Kids, steps: [childs-pose, {stretch: childs-pose, hold: 1m}]}\n",
+        True,
+    ),
+    "replaces-a-builtin-stretch": (REPLACING_CHILDS_POSE, True),
+    "has-its-own-warning": (WALL_LEAN.replace("version: 1\n", "version: 1\nwarning: Mind your knees.\n"), True),
+    "broken": (BROKEN, False),
+    "replaces-a-builtin-stretch-a-routine-uses-otherwise": (
+        WALL_LEAN.replace("id: wall-lean", "id: cat-cow")
+        + "routines:\n  - {id: cats, name: Cats, steps: [{stretch: cat-cow, reps: 2}]}\n",
+        False,
+    ),
+    "names-a-stretch-nobody-defines": ("version: 1\nroutines:\n  - {id: r, name: R, steps: [wall-lean]}\n", False),
+    "not-yaml": ("version: 1\nstretches: [\n", False),
+    "missing": (None, False),
+}
+
+
+@pytest.mark.parametrize("name", list(AGREEMENT))
+def test_validate_accepts_exactly_the_files_the_catalog_option_loads(name: str, tmp_path: Path) -> None:
+    text, good = AGREEMENT[name]
+    path = tmp_path / f"{name}.yaml"
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    validated = run("validate", str(path), env=WIDE)
+    loaded = run("--catalog", str(path), "list", "--json")
+    assert (validated.exit_code == 0, loaded.exit_code == 0) == (good, good), (validated.output, loaded.output)
+    if good:
+        assert validated.stdout.startswith(f"ok: {path}: ")
+        data = json.loads(loaded.stdout)
+        assert [s["id"] for s in data["stretches"]][: len(SEED_IDS)] == list(SEED_IDS)  # the built-ins stay
+        assert "back-relief" in [r["id"] for r in data["routines"]]
+        return
+    *problems, summary = validated.stderr.splitlines()
+    assert summary == "stretchcoach: 1 of 1 catalog file failed validation"
+    more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''}; see `stretchcoach validate`)"
+    assert_clean_error(loaded, f"stretchcoach: {problems[0]}{more if len(problems) > 1 else ''}\n")
+
+
+@pytest.mark.parametrize("name", [name for name, (text, _) in AGREEMENT.items() if text is not None])
+def test_validate_accepts_exactly_what_loads_as_your_catalog_yaml(name: str, user_catalog: Path) -> None:
+    text, good = AGREEMENT[name]
+    assert text is not None
+    user_catalog.write_text(text, encoding="utf-8")
+    assert (run("validate", str(user_catalog)).exit_code == 0, run("list").exit_code == 0) == (good, good)
+    assert (run("validate").exit_code == 0) == good
+
+
+def test_validate_says_what_a_file_replaces_in_the_builtin_catalog(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        REPLACING_CHILDS_POSE.replace("version: 1\n", "version: 1\nwarning: Easy.\n")
+        + "  - {id: back-relief, name: Back relief, steps: [cat-cow]}\n",
+        encoding="utf-8",
+    )
+    assert run("validate", str(path), env=WIDE).stdout == (
+        f"ok: {path}: 1 stretch, 2 routines, over the built-in catalog, "
+        "replacing the stretch childs-pose, the routine back-relief and the warning\n"
+    )
+    data = json.loads(run("--catalog", str(path), "show", "childs-pose", "--json").stdout)
+    assert (data["name"], data["warning"]) == ("Wall lean", "Easy.")
 
 
 # -- the program as a whole ------------------------------------------------------------------------
@@ -501,7 +646,10 @@ def test_version() -> None:
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["bogus"], "no command 'bogus'; the commands are history, list, remind, routine, safety, show, validate"),
+        (
+            ["bogus"],
+            "no command 'bogus'; the commands are history, list, remind, routine, safety, show, sound-test, validate",
+        ),
         (["histroy"], "no command 'histroy'; did you mean 'history'?"),
         (["--bogus"], "no option --bogus in `stretchcoach`; see `stretchcoach --help`"),
         (["list", "--yaml"], "no option --yaml in `stretchcoach list`; see `stretchcoach list --help`"),
@@ -576,7 +724,8 @@ def test_complete_stretch_gives_ids_with_names() -> None:
 def test_complete_stretch_follows_the_catalog_option(tmp_path: Path) -> None:
     mine = tmp_path / "mine.yaml"
     mine.write_text(WALL_LEAN, encoding="utf-8")
-    assert _complete_stretch(completion_context("--catalog", str(mine)), "") == [("wall-lean", "Wall lean")]
+    assert _complete_stretch(completion_context("--catalog", str(mine)), "w") == [("wall-lean", "Wall lean")]
+    assert len(_complete_stretch(completion_context("--catalog", str(mine)), "")) == len(SEED_IDS) + 1
 
 
 def test_complete_stretch_includes_the_user_catalog(user_catalog: Path) -> None:

@@ -1,5 +1,8 @@
 """Cues: bells, speech and the --on-step hook, with fake processes and a StringIO terminal.
 
+(The sounds a routine plays, and how a failing player or voice is dealt with, are in
+test_sound_events.py.)
+
 A few tests run real processes instead: stand-in speech commands and hooks from
 tests/data/fake_command.py, to show what a real program receives and that
 nothing is left running.
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_processes import FakeSpawn
 
 from stretchcoach.core.model import Catalog
 from stretchcoach.core.plan import Plan
@@ -272,8 +276,8 @@ def test_the_routine_loop_rings_every_pattern_on_time(plan: Plan) -> None:
     assert out.rung() == pytest.approx(expected, abs=0.01)
 
 
-def test_a_signal_while_the_done_bells_ring_hushes_them(catalog: Catalog) -> None:
-    plan = back_relief(catalog, only=("childs-pose",), prep=0, hold=5)
+def test_a_signal_while_the_done_bells_ring_hushes_them(quick_catalog: Catalog) -> None:
+    plan = back_relief(quick_catalog, only=("childs-pose",), prep=0, hold=5)
     clock = FakeClock()
     out = TimedWriter(clock)
     cues = Cues(bell_out=out)
@@ -282,63 +286,6 @@ def test_a_signal_while_the_done_bells_ring_hushes_them(catalog: Catalog) -> Non
     assert session.outcome is Outcome.COMPLETED  # it was over before the Ctrl-C
     assert out.rung() == [5.0]
     assert not cues.ringing
-
-
-# -- fake processes -----------------------------------------------------------------------------------
-
-
-class FakeProcess:
-    """A started process as Cues sees it; ``exits_at`` (on ``clock``) is when it ends by itself."""
-
-    def __init__(self, args: list[str], kwargs: dict[str, Any], pid: int, stdin: bytes | None, **how: Any) -> None:
-        self.args = args
-        self.kwargs = kwargs
-        self.pid = pid
-        self.stdin = stdin
-        self.clock: FakeClock | None = how.get("clock")
-        self.exits_at: float | None = how.get("exits_at")
-        self.ignores_term: bool = how.get("ignores_term", False)
-        self.running = True
-        self.signals: list[tuple[float, int]] = []
-
-    def poll(self) -> int | None:
-        if self.running and self.clock is not None and self.exits_at is not None and self.clock() >= self.exits_at:
-            self.running = False
-        return None if self.running else 0
-
-    def sent(self) -> list[int]:
-        return [signum for _, signum in self.signals]
-
-
-class FakeSpawn:
-    """Stands in for subprocess.Popen and os.killpg. ``error`` makes every start fail like a missing
-    command; the other keywords describe each process started (see FakeProcess)."""
-
-    def __init__(self, error: OSError | None = None, **how: Any) -> None:
-        self.error = error
-        self.how = how
-        self.attempts = 0
-        self.processes: list[FakeProcess] = []
-
-    def __call__(self, args: list[str], **kwargs: Any) -> FakeProcess:
-        self.attempts += 1
-        if self.error is not None:
-            raise self.error
-        stdin = kwargs.get("stdin")
-        data = os.pread(stdin, 1 << 24, 0) if isinstance(stdin, int) and stdin >= 0 else None
-        process = FakeProcess(args, kwargs, 1000 + len(self.processes), data, **self.how)
-        self.processes.append(process)
-        return process
-
-    def signal_group(self, pid: int, signum: int) -> None:
-        process = next(p for p in self.processes if p.pid == pid)
-        clock = self.how.get("clock")
-        process.signals.append((clock() if clock else 0.0, signum))
-        if signum == signal.SIGKILL or not process.ignores_term:
-            process.running = False
-
-    def cues(self, **fields: Any) -> Cues:
-        return Cues(spawn=self, signal_group=self.signal_group, **fields)
 
 
 ESPEAK = SpeechCommand(("/usr/bin/espeak-ng", "--stdin"), stdin=True)
@@ -353,7 +300,9 @@ def test_speech_gets_its_words_on_standard_input(plan: Plan) -> None:
     cues.handle([step_event(plan, 1)], RoutineSession(plan, started=0.0), 10.0)
     (process,) = spawn.processes
     assert process.args == ["/usr/bin/espeak-ng", "--stdin"]
-    assert process.stdin == b"Left side. Hold for 30 seconds"
+    assert process.stdin == b"Left side. Left knee to your chest, your hands around it; push your right leg down. " + (
+        b"Hold for 30 seconds."
+    )
     assert not process.kwargs.get("shell")
     assert process.kwargs["stdout"] is subprocess.DEVNULL
     assert process.kwargs["start_new_session"] is True
@@ -429,7 +378,9 @@ def test_one_batch_speaks_only_its_newest_words(plan: Plan) -> None:
     spawn = FakeSpawn()
     cues = spawn.cues(speech=ESPEAK)
     cues.handle([step_event(plan, 2), step_event(plan, 3)], RoutineSession(plan, started=0.0), 45.0)
-    assert [p.stdin for p in spawn.processes] == [b"Right side. Hold for 30 seconds"]
+    assert spawn.said() == [
+        "Right side. Right knee to your chest, your hands around it; push your left leg down. Hold for 30 seconds."
+    ]
 
 
 def test_a_missing_speech_command_gives_one_note_then_silence(plan: Plan) -> None:
@@ -439,7 +390,7 @@ def test_a_missing_speech_command_gives_one_note_then_silence(plan: Plan) -> Non
     cues.handle([step_event(plan, 1)], session, 10.0)
     cues.handle([step_event(plan, 2), step_event(plan, 3)], session, 45.0)
     assert spawn.attempts == 1
-    assert cues.notes == ["voice: cannot run /usr/bin/espeak-ng (No such file or directory); going on silently"]
+    assert cues.notes == ["Voice: espeak-ng cannot be run (No such file or directory); going on without it."]
     assert cues.speech is None
 
 
@@ -458,13 +409,22 @@ def spoken(plan: Plan, index: int) -> str | None:
 def test_spoken_text_for_steps(plan: Plan) -> None:
     first = spoken_text(Event(EventKind.STEP, 0, plan.steps[0]), RoutineSession(plan, started=0.0))
     assert first == (
-        "Supine hip flexor stretch. Get ready: Lie on your back with your knees bent and your feet flat on the floor."
+        "Supine hip flexor stretch. Get ready: Lie on your back with your knees bent and your feet flat on the floor. "
+        "Bring one knee up to your chest and grab it with your hands. "
+        "Use your hips and abs to push your other leg down into the stretch. Hold, then repeat on the other side."
     )
-    assert spoken(plan, 1) == "Left side. Hold for 30 seconds"
+    assert spoken(plan, 1) == (
+        "Left side. Left knee to your chest, your hands around it; push your right leg down. Hold for 30 seconds."
+    )
     assert spoken(plan, 2) == "Switch sides"
-    assert spoken(plan, 3) == "Right side. Hold for 30 seconds"
+    assert spoken(plan, 3) == (
+        "Right side. Right knee to your chest, your hands around it; push your left leg down. Hold for 30 seconds."
+    )
     assert spoken(plan, 4) == "Rest. Next: Child's pose"
-    assert spoken(plan, 6) == "Hold for 30 seconds"
+    assert spoken(plan, 6) == (
+        "Hold for 30 seconds. Tip: If you feel pain in your lower back, "
+        "place a small pillow under your stomach to help support your spine."
+    )
     assert spoken(plan, 9) == "Inhale, arch your back and look up to the ceiling"
     assert spoken(plan, 10) == "Exhale, round your back and tuck your chin to your chest"
     assert spoken(plan, 23) == "Twist to the left"
@@ -485,7 +445,7 @@ def test_spoken_text_for_other_events(plan: Plan) -> None:
 @pytest.mark.parametrize(
     ("outcome", "text"),
     [
-        (Outcome.COMPLETED, "Routine complete. Well done."),
+        (Outcome.COMPLETED, "Routine complete."),
         (
             Outcome.HURT,
             "Stopping now. If your pain persists or worsens, stop these stretches and see a doctor.",
@@ -502,24 +462,30 @@ def test_spoken_text_when_finished(plan: Plan, outcome: Outcome, text: str) -> N
     assert spoken_text(events[-1], session) == text
 
 
-def test_the_routine_loop_speaks_each_cue_in_order(catalog: Catalog) -> None:
-    plan = back_relief(catalog, only=("supine-hip-flexor", "cat-cow"), reps=1, hold=20)
-    spawn = FakeSpawn()
+def test_the_routine_loop_speaks_each_cue_in_order(quick_catalog: Catalog) -> None:
+    plan = back_relief(quick_catalog, only=("supine-hip-flexor", "cat-cow"), reps=1, hold=20)
     clock = FakeClock()
+    spawn = FakeSpawn(clock=clock, lasts=1.0)  # each says its words in a second
     cues = spawn.cues(speech=ESPEAK)
     run_routine(plan, clock=clock, inputs=ScriptedInput(clock), display=SilentDisplay(), cues=cues)
-    assert [p.stdin.decode() for p in spawn.processes if p.stdin is not None] == [
-        "Supine hip flexor stretch. Get ready: Lie on your back with your knees bent and your feet flat on the floor.",
-        "Left side. Hold for 20 seconds",
+    assert spawn.said() == [
+        "Supine hip flexor stretch. Get ready: Lie on your back with your knees bent and your feet flat on the floor. "
+        "Bring one knee up to your chest and grab it with your hands. "
+        "Use your hips and abs to push your other leg down into the stretch. Hold, then repeat on the other side.",
+        "Left side. Left knee to your chest, your hands around it; push your right leg down. Hold for 20 seconds.",
         "10 seconds left",
         "Switch sides",
-        "Right side. Hold for 20 seconds",
+        "Right side. Right knee to your chest, your hands around it; push your left leg down. Hold for 20 seconds.",
         "10 seconds left",
         "Rest. Next: Cat-cow pose",
-        "Cat-cow pose. Get ready: Start on your hands and knees with your back in a neutral position.",
+        "Cat-cow pose. Get ready: Start on your hands and knees with your back in a neutral position. "
+        "As you inhale, arch your back and look up to the ceiling. "
+        "As you exhale, round your back and tuck your chin to your chest. "
+        "Repeat several times, moving slowly and with deep breaths. "
+        "You can hold each position for a few seconds if you need a deeper stretch.",
         "Inhale, arch your back and look up to the ceiling",
         "Exhale, round your back and tuck your chin to your chest",
-        "Routine complete. Well done.",
+        "Routine complete.",
     ]
 
 
@@ -688,14 +654,14 @@ def finished(plan: Plan, outcome: Outcome = Outcome.COMPLETED) -> tuple[RoutineS
 
 def test_close_lets_the_last_words_finish(plan: Plan) -> None:
     clock = FakeClock(100.0)
-    spawn = FakeSpawn(clock=clock, exits_at=102.0)  # "Routine complete. Well done." takes 2 s
+    spawn = FakeSpawn(clock=clock, exits_at=101.0)  # "Routine complete." takes about 1 s
     cues = spawn.cues(speech=ESPEAK)
     session, events = finished(plan)
     cues.handle(events, session, clock())
     cues.close(clock, clock.sleep)
     (process,) = spawn.processes
     assert process.signals == []
-    assert clock() == pytest.approx(102.0, abs=0.06)  # no longer than it took
+    assert clock() == pytest.approx(101.0, abs=0.06)  # no longer than it took
 
 
 def test_close_ends_a_voice_that_does_not_stop(plan: Plan) -> None:

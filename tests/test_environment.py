@@ -22,6 +22,9 @@ from stretchcoach.cli import app
 
 from fakes import Answers, fake_runtime
 
+# Stretches held for a second or so: the built-in catalog without its minimum holds.
+pytestmark = pytest.mark.usefixtures("quick_holds")
+
 CLI = [sys.executable, "-m", "stretchcoach"]
 ONE_SECOND = ["routine", "--yes", "--no-checkin", "--hold", "1", "--prep", "0", "--only", "childs-pose"]
 HANG_GUARD = 20  # seconds; a hang guard, not a speed claim
@@ -80,7 +83,7 @@ def test_a_home_path_too_long_for_the_file_system_is_one_line(tmp_path: Path) ->
 
 def test_a_fifo_as_the_users_catalog_is_refused_without_waiting(isolated_home: Path) -> None:
     user_catalog = isolated_home / "config" / "catalog.yaml"
-    user_catalog.parent.mkdir(parents=True)
+    user_catalog.unlink()  # the quick holds' catalog, in its place
     os.mkfifo(user_catalog)
     for args in (["list"], ["validate", str(user_catalog)], ["routine", "--plan"]):
         ran = run(args, isolated_home)  # the hang guard fails the test if anything waits on the FIFO

@@ -31,7 +31,7 @@ from stretchcoach.history.queries import SessionRow
 from stretchcoach.history.recorder import Recorder
 from stretchcoach.history.store import HistoryStore, open_for_writing
 
-from helpers import GARBAGE
+from helpers import GARBAGE, use_quick_holds
 
 STARTED = datetime(2025, 3, 20, 9, 30, tzinfo=UTC)
 
@@ -81,7 +81,7 @@ def test_opening_twice_migrates_once(db_path: Path) -> None:
     open_for_writing(db_path).close()
     with open_for_writing(db_path) as store:
         migrations = store.db.execute("SELECT name FROM migrations").fetchall()
-    assert migrations == [("m001_initial",), ("m002_application_id",)]
+    assert migrations == [("m001_initial",), ("m002_application_id",), ("m003_rule_events",)]
 
 
 # -- recording a routine and reading it back ----------------------------------------------------
@@ -378,6 +378,7 @@ def step_lines(lines: list[str]) -> list[str]:
 
 
 def run_env(home: Path) -> dict[str, str]:
+    use_quick_holds(home)
     return {**os.environ, "STRETCHCOACH_HOME": str(home), "PYTHONUNBUFFERED": "1"}
 
 

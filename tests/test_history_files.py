@@ -27,7 +27,7 @@ from stretchcoach.cli import app
 from stretchcoach.errors import ExitCode
 from stretchcoach.history import store
 from stretchcoach.history.errors import HistoryError
-from stretchcoach.history.migrations import APPLICATION_ID
+from stretchcoach.history.migrations import APPLICATION_ID, MIGRATIONS
 from stretchcoach.history.problems import Problem
 from stretchcoach.history.store import open_for_writing
 
@@ -46,7 +46,7 @@ from history_files import (
     side,
 )
 
-QUICK = ["--yes", "--no-checkin", "--hold", "1", "--reps", "1", "--prep", "0", "--rest", "0", "--switch", "0"]
+QUICK = ["--yes", "--no-checkin", "--reps", "1", "--prep", "0", "--rest", "0", "--switch", "0"]  # on a fake clock
 CHILDS_POSE = ["routine", *QUICK, "--only", "childs-pose"]
 RESET = "--reset-history"
 
@@ -141,8 +141,8 @@ def test_a_newer_history_is_reported_and_never_moved(db_path: Path) -> None:
     newer_history(db_path)
     before = listing(db_path.parent)
     expected = (
-        f"history database {db_path} was written by a newer stretchcoach (history version 3; this one knows "
-        "up to 2). It was left untouched; upgrade stretchcoach to use it."
+        f"history database {db_path} was written by a newer stretchcoach (history version {len(MIGRATIONS) + 1}; "
+        f"this one knows up to {len(MIGRATIONS)}). It was left untouched; upgrade stretchcoach to use it."
     )
     for args in (CHILDS_POSE, [*CHILDS_POSE, RESET], ["history"]):
         result = invoke(*args)
@@ -283,13 +283,12 @@ def test_a_history_from_before_the_application_id_is_adopted(db_path: Path) -> N
 
     result = invoke(*CHILDS_POSE, "--pain-before", "2")
     assert result.exit_code == 0, result.output
-    assert header(db_path) == (2, 2, APPLICATION_ID)  # marked as stretchcoach's, in a migration
+    assert header(db_path) == (2, len(MIGRATIONS), APPLICATION_ID)  # marked as stretchcoach's, in a migration
     assert sessions(db_path)[:2] == LEGACY_SESSIONS
     assert sessions(db_path)[2][1:] == (2, "completed")
     db = sqlite3.connect(db_path)
     assert [name for (name,) in db.execute("SELECT name FROM migrations ORDER BY rowid")] == [
-        "m001_initial",
-        "m002_application_id",
+        m.__name__ for m in MIGRATIONS
     ]
     db.close()
 

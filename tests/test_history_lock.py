@@ -42,6 +42,9 @@ from fakes import FakeClock, ScriptedInput, TimedWriter, fake_runtime
 from helpers import back_relief
 from history_files import LockHolder, lock_held
 
+# Stretches held for a second or so: the built-in catalog without its minimum holds.
+pytestmark = pytest.mark.usefixtures("quick_holds")
+
 GAPLESS = ["--reps", "1", "--prep", "0", "--rest", "0", "--switch", "0", "--yes", "--no-checkin"]
 # Left side 0-5 s, right side 5-10 s (one bell), child's pose 10-15 s (two bells), done at 15 s (three).
 THREE_STEPS = ["routine", "--hold", "5", *GAPLESS, "--only", "supine-hip-flexor,childs-pose"]
@@ -71,8 +74,8 @@ def history_db(db_path: Path) -> Path:
 # -- the recorder: saved means committed -------------------------------------------------------------
 
 
-def test_a_step_counts_as_saved_only_once_its_transaction_commits(history_db: Path, catalog: Catalog) -> None:
-    plan = back_relief(catalog, hold=1, reps=1, prep=0, rest=0, switch=0, only=("childs-pose", "cat-cow"))
+def test_a_step_counts_as_saved_only_once_its_transaction_commits(history_db: Path, quick_catalog: Catalog) -> None:
+    plan = back_relief(quick_catalog, hold=1, reps=1, prep=0, rest=0, switch=0, only=("childs-pose", "cat-cow"))
     store = open_for_writing(history_db)
     try:
         recorder = Recorder.start(store, plan, started_at=datetime(2026, 3, 2, tzinfo=UTC), pain_before=None)
@@ -99,8 +102,8 @@ def test_a_step_counts_as_saved_only_once_its_transaction_commits(history_db: Pa
     assert statuses == ["done"] * len(plan.steps)
 
 
-def test_the_session_itself_is_kept_until_it_can_be_saved(history_db: Path, catalog: Catalog) -> None:
-    plan = back_relief(catalog, hold=1, reps=1, prep=0, rest=0, switch=0, only=("childs-pose",))
+def test_the_session_itself_is_kept_until_it_can_be_saved(history_db: Path, quick_catalog: Catalog) -> None:
+    plan = back_relief(quick_catalog, hold=1, reps=1, prep=0, rest=0, switch=0, only=("childs-pose",))
     store = open_for_writing(history_db)
     try:
         with lock_held(history_db):

@@ -56,7 +56,7 @@ def test_the_migrations_make_the_schema_of_the_snapshot() -> None:
 def test_a_history_from_before_the_application_id_migrates_to_the_schema_of_a_new_one(tmp_path: Path) -> None:
     db = sqlite3.connect(copy_legacy(tmp_path / "history.sqlite3"), isolation_level=None)
     try:
-        assert migrations.migrate(db) == ["m002_application_id"]
+        assert migrations.migrate(db) == ["m002_application_id", "m003_rule_events"]
         assert schema_snapshot(db) == new_history_schema()
     finally:
         db.close()
@@ -68,35 +68,33 @@ def table_names(db: sqlite3.Connection) -> set[str]:
 
 def test_migrate_applies_the_migrations_once_and_records_them() -> None:
     db = sqlite3.connect(":memory:")
-    assert migrations.migrate(db) == ["m001_initial", "m002_application_id"]
-    assert table_names(db) == {"migrations", "sessions", "steps"}
+    shipped = ["m001_initial", "m002_application_id", "m003_rule_events"]
+    assert migrations.migrate(db) == shipped
+    assert table_names(db) == {"migrations", "sessions", "steps", "rule_events"}
     rows = list(db.execute("SELECT name, applied_at FROM migrations"))
-    assert [name for name, _ in rows] == ["m001_initial", "m002_application_id"]
+    assert [name for name, _ in rows] == shipped
     assert datetime.fromisoformat(rows[0][1]).tzinfo is not None
     # The file says whose it is, and how many migrations it has seen.
     assert db.execute("PRAGMA application_id").fetchone() == (migrations.APPLICATION_ID,)
-    assert db.execute("PRAGMA user_version").fetchone() == (2,)
+    assert db.execute("PRAGMA user_version").fetchone() == (3,)
 
     assert migrations.migrate(db) == []
-    assert db.execute("SELECT count(*) FROM migrations").fetchone() == (2,)
+    assert db.execute("SELECT count(*) FROM migrations").fetchone() == (3,)
 
 
 def test_a_new_migration_is_applied_after_the_shipped_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     db = sqlite3.connect(":memory:")
     migrations.migrate(db)
 
-    def m003_add_mood(db: sqlite3.Connection) -> None:
+    def m099_add_mood(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE sessions ADD COLUMN mood TEXT")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, m003_add_mood])
-    assert migrations.migrate(db) == ["m003_add_mood"]
+    shipped = [m.__name__ for m in migrations.MIGRATIONS]
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, m099_add_mood])
+    assert migrations.migrate(db) == ["m099_add_mood"]
     assert "mood" in {row[1] for row in db.execute("PRAGMA table_info(sessions)")}
-    assert [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY rowid")] == [
-        "m001_initial",
-        "m002_application_id",
-        "m003_add_mood",
-    ]
-    assert db.execute("PRAGMA user_version").fetchone() == (3,)
+    assert [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY rowid")] == [*shipped, "m099_add_mood"]
+    assert db.execute("PRAGMA user_version").fetchone() == (len(shipped) + 1,)
     assert migrations.migrate(db) == []
 
 

@@ -382,7 +382,6 @@ def test_hold_out_of_range(written: str, message: str) -> None:
         ("true", "a yes/no value ('true')"),
         ("", "nothing"),
         ("[30]", "a list"),
-        ("{seconds: 30}", "a mapping"),
         ('"²"', "text ('²')"),
         ("!!int abc", "a number ('abc')"),
         ("1" * 5000, "a number ('1111111111111111111111111111111111111...')"),
@@ -393,6 +392,55 @@ def test_bad_duration(written: str, got: str) -> None:
         f"c.yaml:9:{10 if written == '' else 11}: stretches[0].hold: "
         f'expected a duration such as 30, "30s", "1m" or "1m30s", got {got}',
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "hold"),
+    [
+        ("{at_least: 30s}", Hold(30, minimum=30)),
+        ("{at_least: 30s, seconds: 45s}", Hold(45, minimum=30)),
+        ("{seconds: 1m, at_least: 1m}", Hold(60, minimum=60)),
+        ("30s", Hold(30)),
+    ],
+)
+def test_a_hold_can_be_a_minimum(written: str, hold: Hold) -> None:
+    (stretch,) = parse(one_stretch(f"hold: {written}\n")).stretches
+    assert stretch.timing == hold
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("{seconds: 30}", "c.yaml:9:11: stretches[0].hold: missing required field 'at_least'"),
+        (
+            "{at_least: 30s, seconds: 20s}",
+            "c.yaml:9:36: stretches[0].hold.seconds: expected at least 30 s (at_least), got 20 s",
+        ),
+        ("{at_least: 0}", "c.yaml:9:22: stretches[0].hold.at_least: expected a duration greater than zero, got 0 s"),
+        (
+            "{at_least: 30s, for: 45s}",
+            "c.yaml:9:27: stretches[0].hold.for: unknown field 'for'; expected one of: at_least, seconds",
+        ),
+    ],
+)
+def test_a_bad_minimum_is_named(written: str, message: str) -> None:
+    assert problems(one_stretch(f"hold: {written}\n")) == [message]
+
+
+def test_deeper_goes_with_phases_only() -> None:
+    assert problems(one_stretch("hold: 30s\ndeeper: 3s\n")) == [
+        "c.yaml:10:13: stretches[0].deeper: 'deeper' goes with 'phases'; a hold is done once per side"
+    ]
+    (stretch,) = parse(one_stretch("deeper: 3s\nphases: [{cue: Arch, seconds: 4}]\n")).stretches
+    assert isinstance(stretch.timing, Cycle)
+    assert stretch.timing.deeper == 3
+
+
+def test_a_routine_may_not_hold_a_stretch_below_its_minimum() -> None:
+    text = one_stretch("hold: {at_least: 30s}\n") + (
+        "routines:\n  - {id: quick, name: Quick, steps: [{stretch: easy, hold: 20s}]}\n"
+    )
+    assert problems(text) == ["c.yaml:11:60: routines[0].steps[0].hold: 'easy' is held at least 30 s, got 20 s"]
 
 
 def test_phase_seconds_must_be_positive() -> None:
@@ -809,10 +857,10 @@ def test_builtin_catalog_keeps_the_seed_timings() -> None:
     timings = {s.id: s.timing for s in builtin().stretches}
     supine = timings["supine-hip-flexor"]
     assert isinstance(supine, Hold)
-    assert (supine.seconds, supine.sides) == (30, (Side.LEFT, Side.RIGHT))
+    assert (supine.seconds, supine.minimum, supine.sides) == (30, 30, (Side.LEFT, Side.RIGHT))
     assert supine.side_cue(Side.LEFT) == "Left knee to your chest, your hands around it; push your right leg down."
     assert supine.side_cue(Side.RIGHT) == "Right knee to your chest, your hands around it; push your left leg down."
-    assert timings["childs-pose"] == Hold(30)
+    assert timings["childs-pose"] == Hold(30, minimum=30)  # "hold it for at least 30 seconds"
 
     def moves(timing: Hold | Cycle) -> tuple[int, list[tuple[str, int, Breath | None]]]:
         assert isinstance(timing, Cycle)
@@ -829,6 +877,10 @@ def test_builtin_catalog_keeps_the_seed_timings() -> None:
         4,
         [("Twist to the left", 5, None), ("Twist to the right", 5, None)],
     )
+    cat_cow, twist = timings["cat-cow"], timings["seated-spinal-twist"]
+    assert isinstance(cat_cow, Cycle)
+    assert isinstance(twist, Cycle)
+    assert (cat_cow.deeper, twist.deeper) == (3, 0)  # only cat-cow: "hold each position for a few seconds"
 
 
 def test_builtin_routine_back_relief_does_all_four_in_order() -> None:
@@ -871,12 +923,16 @@ def catalog_yaml(
         timing = s["timing"]
         if "hold" in timing:
             entry["hold"] = duration(timing["hold"])
+            if timing["at_least"]:
+                entry["hold"] = {"at_least": duration(timing["at_least"]), "seconds": entry["hold"]}
             if timing["side_cues"]:
                 entry["sides"] = timing["side_cues"]
             elif timing["sides"]:
                 entry["sides"] = timing["sides"]
         else:
             entry["reps"] = timing["reps"]
+            if timing["deeper"]:
+                entry["deeper"] = duration(timing["deeper"])
             entry["phases"] = [
                 {"cue": p["cue"], "seconds": duration(p["seconds"])}
                 | ({"breath": p["breath"]} if p["breath"] else {})
@@ -923,6 +979,9 @@ def test_stretch_json_written_back_as_yaml_gives_equal_stretches() -> None:
     [
         (Hold(30, (Side.LEFT, Side.RIGHT)), "30 s × 2 sides", 60),
         (Hold(30), "30 s", 30),
+        (Hold(30, minimum=30), "at least 30 s", 30),
+        (Hold(30, (Side.LEFT, Side.RIGHT), minimum=30), "at least 30 s × 2 sides", 60),
+        (Hold(45, minimum=30), "45 s (at least 30 s)", 45),
         (Hold(20, (Side.LEFT,)), "20 s, left side", 20),
         (
             Cycle((Phase("Arch", 4, Breath.INHALE), Phase("Round", 4, Breath.EXHALE)), 6),
@@ -1003,15 +1062,28 @@ def test_user_catalog_without_a_warning_keeps_the_builtin_one(user_catalog: Path
     assert load_catalog(catalog_path=None, user_catalog=user_catalog).warning == builtin().warning
 
 
-def test_a_base_catalog_without_a_warning_gets_the_builtin_one(tmp_path: Path) -> None:
-    base = tmp_path / "base.yaml"
-    base.write_text(
-        USER_CATALOG.replace("warning: Stop at once if anything tingles or goes numb.\n", "").split("routines:")[0]
+def test_a_catalog_option_file_goes_over_the_builtin_one_in_place_of_the_users(
+    tmp_path: Path, user_catalog: Path
+) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(USER_CATALOG, encoding="utf-8")
+    user_catalog.write_text("version: 1\nroutines:\n  - {id: r, name: R, steps: [cat-cw]}\n", encoding="utf-8")
+    assert load_catalog(catalog_path=mine, user_catalog=user_catalog) == load_catalog(
+        catalog_path=None, user_catalog=mine
     )
-    catalog = load_catalog(catalog_path=base, user_catalog=None)
-    assert catalog.warning == builtin().warning
-    assert [s.id for s in catalog.stretches] == ["wall-lean", "childs-pose"]
-    assert catalog.routines == ()
+    catalog = load_catalog(catalog_path=mine, user_catalog=user_catalog)
+    assert catalog.warning == "Stop at once if anything tingles or goes numb."
+    assert [s.id for s in catalog.stretches] == [*SEED_IDS, "wall-lean"]
+    assert [r.id for r in catalog.routines] == ["back-relief", "evening"]
+
+
+def test_a_missing_catalog_option_file_is_an_error_a_missing_user_catalog_is_not(
+    tmp_path: Path, user_catalog: Path
+) -> None:
+    with pytest.raises(CatalogError) as info:
+        load_catalog(catalog_path=tmp_path / "nope.yaml", user_catalog=user_catalog)
+    assert info.value.problems == [f"{tmp_path}/nope.yaml: no such file"]
+    assert load_catalog(catalog_path=None, user_catalog=tmp_path / "nope.yaml").stretches == builtin().stretches
 
 
 def test_a_broken_user_catalog_names_the_user_file(user_catalog: Path) -> None:

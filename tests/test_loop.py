@@ -87,20 +87,36 @@ def test_left_arrow_goes_back_too(plan: Plan) -> None:
     assert display.events_of(EventKind.STEP)[2] == (15.0, 0)
 
 
-@pytest.mark.parametrize(("key", "change"), [("+", 10), ("=", 10), ("-", -10), ("_", -10)])
-def test_plus_and_minus_change_the_current_hold(plan: Plan, key: str, change: int) -> None:
+@pytest.mark.parametrize("key", ["+", "="])
+def test_plus_adds_ten_seconds_to_the_current_hold(plan: Plan, key: str) -> None:
     session, _clock, _inputs, display = run(plan, [(12.0, key)])
-    assert display.events_of(EventKind.STEP)[2] == (40 + change, 2)
-    assert session.records[1].seconds == 30 + change
-    assert elapsed(session) == 253 + change
-    sign = "+" if change > 0 else "−"
-    assert (12.0, f"{sign}10 s on this step", False, 1) in display.shows
+    assert display.events_of(EventKind.STEP)[2] == (50, 2)
+    assert session.records[1].seconds == 40
+    assert elapsed(session) == 263
+    assert (12.0, "+10 s on this step", False, 1) in display.shows
 
 
-def test_minus_on_a_breathing_phase_keeps_the_pace(plan: Plan) -> None:
-    session, _clock, _inputs, display = run(plan, [(146.0, "-")])  # cat-cow round 1 inhale, 145-149
+@pytest.mark.parametrize("key", ["-", "_"])
+def test_minus_takes_ten_seconds_but_never_below_the_holds_minimum(plan: Plan, key: str) -> None:
+    session, _clock, _inputs, display = run(plan, [(12.0, "+"), (13.0, key), (14.0, key)])
+    assert session.records[1].seconds == 30  # back to the article's 30 s, and no lower
     assert elapsed(session) == 253
-    assert (146.0, "Breathing rounds keep their pace", False, 9) in display.shows
+    assert (13.0, "−10 s on this step", False, 1) in display.shows
+    assert (14.0, "Supine hip flexor stretch is held at least 30 s", False, 1) in display.shows
+
+
+def test_plus_in_a_cat_cow_round_holds_the_position_and_minus_never_hurries_it(plan: Plan) -> None:
+    session, _clock, _inputs, display = run(plan, [(146.0, "+"), (147.0, "-"), (148.0, "-")])  # round 1 inhale
+    assert elapsed(session) == 253
+    assert (146.0, "+3 s: holding this position longer", False, 9) in display.shows
+    assert (147.0, "−3 s on this step", False, 9) in display.shows
+    assert (148.0, "A round keeps the pace of the breath", False, 9) in display.shows
+
+
+def test_a_twist_round_keeps_its_pace(plan: Plan) -> None:
+    session, _clock, _inputs, display = run(plan, [(215.0, "+")])  # the twist to the left, 213-218
+    assert elapsed(session) == 253
+    assert (215.0, "Rounds keep their pace", False, 23) in display.shows
 
 
 def test_a_message_stays_through_a_resize_and_goes_with_the_next_key(plan: Plan) -> None:

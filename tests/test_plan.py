@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from stretchcoach.core.model import Breath, Catalog, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
 from stretchcoach.core.plan import (
-    HOLD_STEP,
     MAX_HOLD,
     MAX_REPS,
     MIN_HOLD,
@@ -266,46 +265,61 @@ def test_only_and_skip_the_same_stretch_is_an_error(catalog: Catalog) -> None:
 # -- --minutes ------------------------------------------------------------------------------------
 
 
-def fitted_ok(plan: Plan, target: int) -> None:
-    assert abs(plan.total_seconds - target) <= max(30, target // 10)
-    for step in plan.steps:
-        if step.kind is StepKind.HOLD:
-            assert step.seconds % HOLD_STEP == 0
-            assert MIN_HOLD <= step.seconds <= MAX_HOLD
-        if step.kind is StepKind.PHASE:
-            assert step.reps is not None
-            assert MIN_REPS <= step.reps <= MAX_REPS
-
-
-@pytest.mark.parametrize("minutes", [3, 4.25, 5, 8, 10, 13])
-def test_minutes_fits_the_builtin_routine(catalog: Catalog, minutes: float) -> None:
-    plan = back_relief(catalog, minutes=minutes)
-    fitted_ok(plan, round(minutes * 60))
-    assert plan.changes[0] == f"fitted to {_human(round(minutes * 60))}: {_human(plan.total_seconds)} in all"
-
-
 def _human(seconds: int) -> str:
     m, s = divmod(seconds, 60)
     return f"{m} min {s} s" if m and s else f"{m} min" if m else f"{s} s"
 
 
-def test_minutes_lists_what_it_changed(catalog: Catalog) -> None:
-    plan = back_relief(catalog, minutes=10)
+def holds(plan: Plan) -> list[int]:
+    return [s.seconds for s in plan.steps if s.kind is StepKind.HOLD]
+
+
+@pytest.mark.parametrize("minutes", [2.9, 3, 4.25, 5, 8, 10, 13])
+def test_minutes_never_plans_more_and_never_cuts_a_hold_below_30_s(catalog: Catalog, minutes: float) -> None:
+    target = round(minutes * 60)
+    plan = back_relief(catalog, minutes=minutes)
+    assert target - 20 <= plan.total_seconds <= target
+    assert min(holds(plan)) >= 30  # the article: "hold this stretch for 30 seconds", "at least 30 seconds"
+    assert all(step.reps is None or step.reps >= MIN_REPS for step in plan.steps)  # "several times"
+    assert plan.changes[0] == f"fitted to {_human(target)}: {_human(plan.total_seconds)} in all"
+
+
+def test_minutes_takes_rounds_first_then_rest_then_get_ready_time(catalog: Catalog) -> None:
+    plan = back_relief(catalog, minutes=3)
     assert plan.changes == (
-        f"fitted to 10 min: {_human(plan.total_seconds)} in all",
-        "Supine hip flexor stretch: hold 30 s → 90 s",
-        "Child's pose: hold 30 s → 90 s",
-        "Cat-cow pose: 6 → 18 rounds",
-        "Seated spinal twist: 4 → 12 rounds",
+        f"fitted to 3 min: {_human(plan.total_seconds)} in all",
+        "rest between stretches: 10 s → 0 s",
+        "get-ready time: 10 s → 5 s",
+        "Cat-cow pose: 6 → 3 rounds",
+        "Seated spinal twist: 4 → 3 rounds",
     )
-    assert [s.seconds for s in plan.steps if s.kind is StepKind.HOLD] == [90, 90, 90]
+    assert holds(plan) == [30, 30, 30]
+    assert (plan.routine.rest, plan.routine.prep, plan.routine.switch) == (0, 5, 5)
+    # Fewer rounds are enough for 4 minutes: the gaps stay as they were.
+    plan = back_relief(catalog, minutes=4)
+    assert (plan.routine.rest, plan.routine.prep) == (10, 10)
+    assert plan.changes[1:] == ("Cat-cow pose: 6 → 4 rounds",)  # 253 s less two rounds of 8 s
 
 
-def test_minutes_keeps_the_breathing_pace_and_the_gaps(catalog: Catalog) -> None:
-    plan = back_relief(catalog, minutes=8)
-    assert {s.seconds for s in plan.steps if s.stretch.id == "cat-cow" and s.kind is StepKind.PHASE} == {4}
-    assert {s.seconds for s in plan.steps if s.kind is StepKind.PREP} == {10}
-    assert {s.seconds for s in plan.steps if s.kind is StepKind.REST} == {10}
+def test_minutes_lists_what_it_changed_when_it_lengthens(catalog: Catalog) -> None:
+    plan = back_relief(catalog, minutes=10)
+    assert plan.changes[0] == f"fitted to 10 min: {_human(plan.total_seconds)} in all"
+    assert [c.split(":")[0] for c in plan.changes[1:]] == [
+        "Supine hip flexor stretch",
+        "Child's pose",
+        "Cat-cow pose",
+        "Seated spinal twist",
+    ]
+    hold = holds(plan)[0]
+    assert holds(plan) == [hold] * 3
+    assert hold > 30
+    assert f"Child's pose: hold 30 s → {hold} s" in plan.changes
+
+
+def test_minutes_keeps_the_breathing_pace(catalog: Catalog) -> None:
+    for minutes in (3, 8):
+        plan = back_relief(catalog, minutes=minutes)
+        assert {s.seconds for s in plan.steps if s.stretch.id == "cat-cow" and s.kind is StepKind.PHASE} == {4}
 
 
 def test_without_minutes_nothing_is_listed_as_changed(catalog: Catalog) -> None:
@@ -314,20 +328,24 @@ def test_without_minutes_nothing_is_listed_as_changed(catalog: Catalog) -> None:
 
 def test_minutes_too_short_names_the_shortest(catalog: Catalog) -> None:
     with pytest.raises(StretchcoachError) as caught:
-        back_relief(catalog, minutes=1)
-    # 75 s of gaps, 3 holds of 15 s, 2 rounds of cat-cow (16 s) and of the twist (20 s).
+        back_relief(catalog, minutes=2.5)
+    # Holds at 30 s (90 s), 3 rounds of cat-cow (24 s) and of the twist (30 s), four 5 s get-readies, a 5 s switch.
     assert caught.value.message == (
-        "--minutes: routine 'back-relief' cannot fit 1 min; the shortest it can be is 2 min 36 s "
-        "(--only or --skip leave stretches out)"
+        "--minutes: routine 'back-relief' cannot fit in 2 min 30 s; the shortest it can be is 2 min 49 s, "
+        "with holds at their least and rounds, rest and get-ready cut (--only or --skip leave stretches out)"
     )
     assert caught.value.exit_code is ExitCode.USAGE
+    assert back_relief(catalog, minutes=169 / 60).total_seconds == 169  # and the shortest does fit
 
 
-def test_minutes_too_long_names_the_longest(catalog: Catalog) -> None:
-    with pytest.raises(StretchcoachError) as caught:
-        back_relief(catalog, minutes=20)
+def test_minutes_longer_than_it_can_be_plans_the_longest_and_says_so(catalog: Catalog) -> None:
+    plan = back_relief(catalog, minutes=20)
     # 75 s of gaps, 3 holds of 120 s, 20 rounds of cat-cow (160 s) and of the twist (200 s).
-    assert "cannot fit 20 min; the longest it can be is 13 min 15 s" in caught.value.message
+    assert plan.total_seconds == 13 * 60 + 15
+    assert (
+        plan.changes[0]
+        == "fitted to 20 min: 13 min 15 s in all, as long as it can be (holds up to 120 s, up to 20 rounds)"
+    )
 
 
 def test_minutes_zero_is_an_error(catalog: Catalog) -> None:
@@ -335,23 +353,74 @@ def test_minutes_zero_is_an_error(catalog: Catalog) -> None:
         back_relief(catalog, minutes=0)
 
 
-def test_minutes_can_reach_the_longest_plan_from_a_one_second_hold(catalog: Catalog) -> None:
-    """--hold 1 then --minutes: the longest plan (120 s holds) is 6 min 35 s, so 6 min 30 s must fit.
+def _free_holds() -> tuple[Catalog, Routine]:
+    """Two holds without a minimum of their own, and nothing between them."""
+    return make_catalog(
+        [hold_stretch("a", 30, (Side.LEFT, Side.RIGHT)), hold_stretch("b", 30)],
+        [RoutineItem("a"), RoutineItem("b")],
+        prep=0,
+        rest=0,
+        switch=0,
+    )
 
-    Fails while the factor search stops at 100: a 1 s hold then reaches only 100 s,
-    and the error contradicts itself ("cannot fit 6 min 30 s; the longest it can be is 6 min 35 s").
-    """
-    plan = back_relief(catalog, hold=1, only=("supine-hip-flexor", "childs-pose"), minutes=6.5)
-    fitted_ok(plan, 390)
+
+def test_minutes_can_reach_the_longest_plan_from_a_one_second_hold() -> None:
+    """--hold 1 then --minutes: the longest plan (120 s holds) is 6 min, so 5 min 55 s must fit closely."""
+    catalog, routine = _free_holds()
+    plan = plan_routine(catalog, routine, PlanOptions(hold=1, minutes=355 / 60))
+    assert 355 - 15 <= plan.total_seconds <= 355
 
 
-def test_minutes_can_reach_the_shortest_plan_from_an_hour_hold(catalog: Catalog) -> None:
-    """--hold 60m then --minutes: the shortest plan (15 s holds) is 1 min 20 s, so 1 min 20 s must fit.
+def test_minutes_can_reach_the_shortest_plan_from_an_hour_hold() -> None:
+    """--hold 60m then --minutes: a hold without a minimum goes down to 15 s, so 45 s must fit."""
+    catalog, routine = _free_holds()
+    plan = plan_routine(catalog, routine, PlanOptions(hold=3600, minutes=45 / 60))
+    assert holds(plan) == [MIN_HOLD] * 3
 
-    Fails while the factor search starts at 0.01: an hour's hold then shrinks only to 35 s.
-    """
-    plan = back_relief(catalog, hold=3600, only=("supine-hip-flexor", "childs-pose"), minutes=80 / 60)
-    fitted_ok(plan, 80)
+
+# -- minimum holds and --deeper --------------------------------------------------------------------
+
+
+def test_hold_below_a_minimum_is_refused_quoting_it(catalog: Catalog) -> None:
+    with pytest.raises(StretchcoachError) as caught:
+        back_relief(catalog, hold=20)
+    assert caught.value.message == (
+        "--hold 20 s: Supine hip flexor stretch is held for at least 30 s; give 30 s or more"
+    )
+    assert caught.value.exit_code is ExitCode.USAGE
+    assert holds(back_relief(catalog, hold=30)) == [30, 30, 30]
+    assert holds(back_relief(catalog, hold=5, only=("cat-cow",))) == []  # no hold in it: nothing to refuse
+
+
+def test_a_routine_hold_below_a_replaced_stretchs_minimum_is_raised_to_it() -> None:
+    stretch = replace(hold_stretch("a"), timing=Hold(40, minimum=40))
+    catalog, routine = make_catalog([stretch], [RoutineItem("a", hold=20)], prep=0)
+    assert holds(plan_routine(catalog, routine)) == [40]
+
+
+def test_deeper_holds_each_position_of_cat_cow_still_after_it(catalog: Catalog) -> None:
+    plan = back_relief(catalog, only=("cat-cow",), prep=0, reps=3, deeper=True)
+    assert [(s.cue, s.seconds, s.rep, s.still) for s in plan.steps[:4]] == [
+        ("Inhale — arch your back and look up to the ceiling", 4, 1, False),
+        ("Hold it there", 3, 1, True),
+        ("Exhale — round your back and tuck your chin to your chest", 4, 1, False),
+        ("Hold it there", 3, 1, True),
+    ]
+    assert plan.total_seconds == 3 * (4 + 3 + 4 + 3)
+    assert plan.changes == ("deeper: each position of Cat-cow pose held 3 s more",)
+    assert back_relief(catalog, deeper=True).total_seconds == 253 + 6 * 2 * 3  # the twist has no deeper form
+
+
+def test_deeper_with_nothing_to_hold_deeper_is_an_error(catalog: Catalog) -> None:
+    with pytest.raises(StretchcoachError, match=r"^--deeper: no stretch of this routine") as caught:
+        back_relief(catalog, only=("childs-pose",), deeper=True)
+    assert caught.value.exit_code is ExitCode.USAGE
+
+
+def test_deeper_counts_in_a_fit(catalog: Catalog) -> None:
+    plan = back_relief(catalog, deeper=True, minutes=4)
+    assert plan.total_seconds <= 240
+    assert any(s.still for s in plan.steps)
 
 
 # -- JSON --------------------------------------------------------------------------------------
@@ -398,9 +467,13 @@ SIDES = st.sampled_from([(), (Side.LEFT,), (Side.RIGHT,), (Side.LEFT, Side.RIGHT
 @st.composite
 def stretches(draw: st.DrawFn, sid: str) -> Stretch:
     if draw(st.booleans()):
-        return hold_stretch(sid, draw(st.integers(1, 3600)), draw(SIDES))
+        seconds = draw(st.integers(1, 3600))
+        minimum = draw(st.sampled_from([0, 0, seconds, max(1, seconds // 2)]))
+        return replace(hold_stretch(sid, seconds, draw(SIDES)), timing=Hold(seconds, draw(SIDES), minimum=minimum))
     phases = tuple(draw(st.lists(st.integers(1, 20), min_size=1, max_size=3)))
-    return cycle_stretch(sid, draw(st.integers(1, 100)), phases)
+    stretch = cycle_stretch(sid, draw(st.integers(1, 100)), phases)
+    assert isinstance(stretch.timing, Cycle)
+    return replace(stretch, timing=replace(stretch.timing, deeper=draw(st.sampled_from([0, 3]))))
 
 
 @st.composite
@@ -411,7 +484,8 @@ def routines(draw: st.DrawFn) -> tuple[Catalog, Routine, PlanOptions]:
     items = []
     for stretch in order:
         if isinstance(stretch.timing, Hold):
-            items.append(RoutineItem(stretch.id, hold=draw(st.none() | st.integers(1, 3600))))
+            least = stretch.timing.minimum
+            items.append(RoutineItem(stretch.id, hold=draw(st.none() | st.integers(max(1, least), 3600))))
         else:
             items.append(RoutineItem(stretch.id, reps=draw(st.none() | st.integers(1, 100))))
     gaps = {name: draw(st.integers(0, 60)) for name in ("prep", "rest", "switch")}
@@ -439,6 +513,13 @@ def _expected_ids(routine: Routine, options: PlanOptions) -> list[str]:
     ]
 
 
+def _too_short_hold(catalog: Catalog, ids: list[str], options: PlanOptions) -> bool:
+    """Whether --hold is below the minimum of a hold among ``ids``."""
+    return options.hold is not None and any(
+        isinstance(t := catalog.get_stretch(sid).timing, Hold) and options.hold < t.minimum for sid in ids
+    )
+
+
 @settings(deadline=None, max_examples=150)
 @given(routines())
 def test_plan_invariants(generated: tuple[Catalog, Routine, PlanOptions]) -> None:
@@ -446,6 +527,10 @@ def test_plan_invariants(generated: tuple[Catalog, Routine, PlanOptions]) -> Non
     wanted = _expected_ids(routine, options)
     if not wanted:
         with pytest.raises(StretchcoachError, match="leave nothing"):
+            plan_routine(catalog, routine, options)
+        return
+    if _too_short_hold(catalog, wanted, options):
+        with pytest.raises(StretchcoachError, match=r"^--hold .* is held for at least \d+ s; give \d+ s or more$"):
             plan_routine(catalog, routine, options)
         return
     plan = plan_routine(catalog, routine, options)
@@ -482,6 +567,7 @@ def test_plan_invariants(generated: tuple[Catalog, Routine, PlanOptions]) -> Non
             # Every side exactly once, in the catalog's order.
             assert [s.side for s in holds] == list(stretch.timing.sides or (None,))
             assert {s.seconds for s in holds} == {expected_hold}
+            assert expected_hold >= stretch.timing.minimum
             switches = [s for s in own if s.kind is StepKind.SWITCH]
             assert len(switches) == (max(0, len(stretch.timing.sides) - 1) if switch else 0)
         else:
@@ -498,16 +584,6 @@ def test_plan_invariants(generated: tuple[Catalog, Routine, PlanOptions]) -> Non
             assert after.kind is not StepKind.REST
 
 
-_DURATION = r"(?:(\d+) min)? ?(?:(\d+) s)?"
-
-
-def _limits(message: str) -> tuple[str, list[int]]:
-    match = re.search(rf"the (shortest|longest|nearest) it can be is {_DURATION}(?: or {_DURATION})?", message)
-    assert match, message
-    seconds = [int(match[i] or 0) * 60 + int(match[i + 1] or 0) for i in (2, 4) if match[i] or match[i + 1]]
-    return match[1], seconds
-
-
 def _plan_or_error(catalog: Catalog, routine: Routine, options: PlanOptions) -> tuple[Plan | None, str | None]:
     try:
         return plan_routine(catalog, routine, options), None
@@ -516,40 +592,46 @@ def _plan_or_error(catalog: Catalog, routine: Routine, options: PlanOptions) -> 
 
 
 @settings(deadline=None, max_examples=100)
-@given(routines(), st.integers(30, 120 * 60))
-def test_minutes_result_is_bounded_as_documented(generated: tuple[Catalog, Routine, PlanOptions], target: int) -> None:
-    """Either the plan fits within the tolerance, holds and reps inside their bounds, or the
-    error names a shortest (or longest) time that the target really is below (or above), or
-    the two nearest times it falls between."""
+@given(routines(), st.integers(30, 120 * 60), st.booleans())
+def test_minutes_never_runs_over_nor_below_the_least(
+    generated: tuple[Catalog, Routine, PlanOptions], target: int, deeper: bool
+) -> None:
+    """The plan takes at most the target, with every hold at or above its least and rounds and
+    get-ready time at or above theirs; or the error names a shortest time above the target, and
+    that shortest time fits."""
     catalog, routine, options = generated
-    options = replace(options, only=(), skip=(), minutes=target / 60)
+    options = replace(options, only=(), skip=(), minutes=target / 60, deeper=deeper)
+    ids = _expected_ids(routine, options)
     plan, error = _plan_or_error(catalog, routine, options)
     if error is not None:
-        which, limits = _limits(error)
-        assert error.startswith(f"--minutes: routine 'mine' cannot fit {_human(target)}; the {which}")
-        if which == "shortest":
-            assert target < limits[0], error
-        elif which == "longest":
-            assert target > limits[0], error
-        else:
-            nearer, further = limits
-            assert nearer < target < further, error
-            for total in (nearer, further):  # each is a plan --minutes can make, so it fits
-                fitted, _ = _plan_or_error(catalog, routine, replace(options, minutes=total / 60))
-                assert fitted is not None
+        if _too_short_hold(catalog, ids, options) or error.startswith("--deeper: "):
+            return
+        match = re.search(r"the shortest it can be is (?:(\d+) min)? ?(?:(\d+) s)?", error)
+        assert match, error
+        assert error.startswith(f"--minutes: routine 'mine' cannot fit in {_human(target)}; ")
+        shortest = int(match[1] or 0) * 60 + int(match[2] or 0)
+        assert shortest > target
+        fitted, _ = _plan_or_error(catalog, routine, replace(options, minutes=shortest / 60))
+        assert fitted is not None
+        assert fitted.total_seconds == shortest
         return
     assert plan is not None
-    assert abs(plan.total_seconds - target) <= max(30, target // 10)
-    assert plan.changes[0].startswith(f"fitted to {_human(target)}: ")
+    assert plan.total_seconds <= target
+    assert plan.changes[-len(plan.changes) + (1 if deeper else 0)].startswith(f"fitted to {_human(target)}: ")
     items = {i.stretch: i for i in routine.items}
+    prep = routine.prep if options.prep is None else options.prep
+    assert plan.routine.prep >= min(prep, 5)
     for step in plan.steps:
         stretch, item = step.stretch, items[step.stretch.id]
-        # A value --minutes changed lies within the bounds; one it kept is the routine's own.
         if step.kind is StepKind.HOLD:
             assert isinstance(stretch.timing, Hold)
             own = options.hold or item.hold or stretch.timing.seconds
-            assert step.seconds == own or (step.seconds % HOLD_STEP == 0 and MIN_HOLD <= step.seconds <= MAX_HOLD)
+            assert step.seconds >= (stretch.timing.minimum or min(own, MIN_HOLD))
+            assert step.seconds == own or step.seconds % 5 == 0 or step.seconds == stretch.timing.minimum
+            assert step.seconds <= max(own, MAX_HOLD)
         if step.kind is StepKind.PHASE:
             assert isinstance(stretch.timing, Cycle)
             own = options.reps or item.reps or stretch.timing.reps
-            assert step.reps == own or (step.reps is not None and MIN_REPS <= step.reps <= MAX_REPS)
+            assert step.reps is not None
+            assert step.reps >= min(own, MIN_REPS)
+            assert step.reps <= max(own, MAX_REPS)

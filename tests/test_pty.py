@@ -52,6 +52,10 @@ from ptyutil import (  # noqa: E402  (needs pexpect, checked just above)
     whole_frame,
 )
 
+# Stretches held for a second or so: the built-in catalog without its minimum holds.
+pytestmark = pytest.mark.usefixtures("quick_holds")
+
+
 Spawn = Callable[..., "pexpect.spawn"]
 
 needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash for job control and stty")
@@ -59,6 +63,11 @@ needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash
 
 @pytest.fixture
 def env(isolated_home: Path) -> dict[str, str]:
+    """As after a first routine: the urgent signs, shown before the very first, would wait for Enter
+    on a small terminal (tests/test_first_run_safety.py)."""
+    data = isolated_home / "data"
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (data / "safety-shown").touch(mode=0o600)
     return pty_env(isolated_home)
 
 
@@ -172,7 +181,7 @@ def test_this_hurts_stops_with_the_red_warning(term: Spawn) -> None:
     child = term("--yes", *LONG)
     read_frame(child)
     child.send("h")
-    assert finish(child) == 1
+    assert finish(child) == 3  # the rule says stop
     text = transcript(child)
     summary = after_live_view(text)
     assert "Stopped: you said this hurts." in summary
@@ -188,7 +197,7 @@ def test_summary_does_not_call_the_stretch_you_stopped_in_not_reached(term: Spaw
     child = term("--yes", *LONG)
     read_frame(child)
     child.send("h")  # well within the hold's first second, unless the machine is very slow
-    assert finish(child) == 1
+    assert finish(child) == 3  # the rule says stop
     summary = after_live_view(transcript(child))
     row = next(line for line in summary.splitlines() if "Supine hip flexor stretch" in line and "during" not in line)
     assert "not reached" not in row, summary
@@ -434,14 +443,14 @@ def test_quit_and_hurt_keys_stay_on_screen_at_64_columns(term: Spawn) -> None:
     frame = read_frame(child)
     bottom = frame.rstrip().rsplit("\r\n", 1)[-1]
     assert "q quit" in bottom, repr(bottom)
-    assert "h this hurts" in bottom, repr(bottom)
+    assert re.search(r"\bh (this )?hurts\b", bottom), repr(bottom)  # shortened where it must be, not cut
 
 
 def test_a_long_step_fits_a_60x20_terminal(term: Spawn) -> None:
     """Cat-cow's get-ready view, with its four instructions, once lost its bottom rows here."""
     child = term("--yes", "--only", "cat-cow", "--prep", "60", "--reps", "1", "--no-checkin", dimensions=(20, 60))
     frame = whole_frame(child)
-    assert "Step 1/" in frame, f"the progress line is cut off:\n{frame}"
+    assert "Stretch 1 of 1" in frame, f"the progress line is cut off:\n{frame}"
     assert "╯" in frame, f"the panel's bottom (with the key hints) is cut off:\n{frame}"
 
 
@@ -460,7 +469,7 @@ def test_this_hurts_stops_a_plain_routine_too_and_is_not_echoed(term: Spawn, mod
     child = term(*args, **mode)
     child.expect_exact("[00:00]")
     child.send("h")
-    assert finish(child) == 1
+    assert finish(child) == 3  # the rule says stop
     text = transcript(child)
     assert "Stopped: you said this hurts." in text
     after = text[text.index("[00:00]") :]

@@ -235,15 +235,15 @@ def doctor_calls(tools: Tools) -> list[list[str]]:
 @pytest.mark.parametrize(
     ("sessions", "why"),
     [
-        ([("2026-11-25T18:00", "completed", 3, 6)], "Your pain was worse after your last routine than before it."),
-        ([("2026-11-25T18:00", "hurt", 3, None)], "You stopped your last routine because it hurt."),
+        ([("2026-11-25T18:00", "completed", 3, 6)], "On Wed 25 Nov 2026 your pain went from 3 to 6 during a routine."),
+        ([("2026-11-25T18:00", "hurt", 3, None)], "On Wed 25 Nov 2026 you stopped a routine because it hurt."),
         (
             [
-                ("2026-11-17T18:00", "completed", 5, 5),
-                ("2026-11-21T18:00", "completed", 6, 6),
+                ("2026-11-10T18:00", "completed", 5, 5),
+                ("2026-11-17T18:00", "completed", 6, 6),
                 ("2026-11-25T18:00", "completed", 6, 6),
             ],
-            "Your pain has stayed at 4 or more without improving over 3 check-ins in 8 days (from 5 to 6).",
+            "Your pain has not improved over 15 days: from 5 on Tue 10 Nov 2026 to 6 on Wed 25 Nov 2026.",
         ),
     ],
 )

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from stretchcoach.core.rule import Persistence, Verdict
+from stretchcoach.core.rule import Routine, rule_state
 from stretchcoach.remind.decide import (
     DOCTOR_TITLE,
     NO_STOP,
@@ -82,35 +82,47 @@ def test_force_skips_the_quiet_checks() -> None:
     assert notice(quiet, advice=ADVICE, force=True).kind is Kind.REMIND
 
 
+RULE_NOW = datetime(2026, 11, 26, 9, 0)
+
+
 @pytest.mark.parametrize(
-    ("verdict", "persists", "why"),
+    ("routines", "checkins", "why"),
     [
-        (Verdict.WORSENED, False, "Your pain was worse after your last routine than before it."),
-        (Verdict.HURT, False, "You stopped your last routine because it hurt."),
         (
-            Verdict.OK,
-            True,
-            "Your pain has stayed at 4 or more without improving over 3 check-ins in 8 days (from 5 to 6).",
+            [Routine(datetime(2026, 11, 25, 8, 0), 2, 6, "completed")],
+            [],
+            "On Wed 25 Nov 2026 your pain went from 2 to 6 during a routine.",
+        ),
+        (
+            [Routine(datetime(2026, 11, 20, 8, 0), None, None, "hurt")],
+            [],
+            "On Fri 20 Nov 2026 you stopped a routine because it hurt.",
+        ),
+        (
+            [],
+            [(RULE_NOW - timedelta(days=days), 5) for days in (20, 10, 0)],
+            "Your pain has not improved over 20 days: from 5 on Fri 6 Nov 2026 to 5 on Thu 26 Nov 2026.",
         ),
     ],
 )
-def test_the_rule_turns_the_reminder_into_a_doctor_notice(verdict: Verdict, persists: bool, why: str) -> None:
-    persistence = Persistence(persists=persists, checkins=3, first=5, latest=6, span_days=8)
-    pain = pain_state(verdict, persistence)
+def test_the_rule_turns_the_reminder_into_a_doctor_notice(
+    routines: list[Routine], checkins: list[tuple[datetime, int]], why: str
+) -> None:
+    pain = pain_state(rule_state(routines, checkins, now=RULE_NOW))
     assert pain == PainState(stop=True, why=why)
     for situation in (at(AT_TEN, pain=pain), at(AT_TEN, pain=pain, last_completed=AT_TEN)):
         shown = notice(situation, advice=ADVICE)
         assert (shown.kind, shown.title, shown.body) == (Kind.DOCTOR, DOCTOR_TITLE, f"{why} {ADVICE}")
-        assert "routine" not in shown.body.replace("your last routine", "")  # never suggests stretching
+        assert "routine" not in shown.body.replace("a routine", "")  # never suggests stretching
         assert "Run:" not in shown.body
     forced = notice(at(AT_TEN, pain=pain), advice=ADVICE, force=True)
     assert forced.kind is Kind.DOCTOR  # trying it out never bypasses the rule
 
 
 def test_a_slight_rise_or_no_check_in_is_no_reason_to_stop() -> None:
-    nothing = Persistence(persists=False, checkins=0)
-    assert pain_state(Verdict.SLIGHTLY_WORSE, nothing) is NO_STOP
-    assert pain_state(None, nothing) is NO_STOP
+    slightly = Routine(datetime(2026, 11, 25, 8, 0), 2, 3, "completed")
+    assert pain_state(rule_state([slightly], [], now=RULE_NOW)) is NO_STOP
+    assert pain_state(rule_state([], [], now=RULE_NOW)) is NO_STOP
 
 
 def test_the_doctor_notice_comes_at_most_once_a_day() -> None:

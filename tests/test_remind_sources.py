@@ -49,23 +49,24 @@ def test_no_history_says_nothing(history: Path) -> None:
 
 def test_history_facts(history: Path) -> None:
     add_session(history, NOW - timedelta(days=2), pain_before=3, pain_after=6)  # worsened...
-    add_session(history, NOW - timedelta(hours=3), outcome="quit", pain_before=3, pain_after=3)  # ...then ok
+    add_session(history, NOW - timedelta(hours=3), pain_before=3, pain_after=3)  # ...then completed, no worse
     add_session(history, NOW - timedelta(hours=1), outcome=None)  # still running, or killed: no verdict
     facts = history_facts(history, now=NOW)
     assert facts.pain is NO_STOP
-    assert facts.last_completed == NOW - timedelta(days=2) + timedelta(seconds=240)
+    assert facts.last_completed == NOW - timedelta(hours=3) + timedelta(seconds=240)
 
 
-def test_a_worsened_latest_routine_stops_the_stretching(history: Path) -> None:
+def test_a_worsened_routine_stops_the_stretching(history: Path) -> None:
     add_session(history, NOW - timedelta(days=1), pain_before=2, pain_after=5)
+    add_session(history, NOW - timedelta(hours=3), outcome="quit", pain_before=3, pain_after=3)  # ends nothing
     facts = history_facts(history, now=NOW)
     assert facts.pain.stop
-    assert facts.pain.why == "Your pain was worse after your last routine than before it."
+    assert facts.pain.why.endswith("your pain went from 2 to 5 during a routine.")
 
 
-def test_an_old_verdict_no_longer_counts(history: Path) -> None:
-    add_session(history, NOW - timedelta(days=31), pain_before=2, pain_after=5)
-    assert history_facts(history, now=NOW).pain is NO_STOP
+def test_a_stop_is_remembered_however_long_ago(history: Path) -> None:
+    add_session(history, NOW - timedelta(days=90), pain_before=2, pain_after=5)
+    assert history_facts(history, now=NOW).pain.stop
 
 
 def test_a_damaged_history_is_one_stretchcoach_error(history: Path) -> None:
@@ -107,7 +108,7 @@ def test_the_upcoming_sound_plays_through_a_player_on_path(tmp_path: Path, monke
     (call,) = tools.calls("paplay")
     played = Path(call["argv"][0])
     assert played.parent == SOUNDS_DIR
-    assert played.name in ("upcoming.wav", "next.wav")  # "next" stands in until there is an "upcoming" sound
+    assert played.name == "upcoming.wav"
     assert played.exists()
 
 

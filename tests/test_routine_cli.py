@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from stretchcoach.cli import app
 
-from helpers import WIDE, flat, rows
+from helpers import WIDE, flat, rows, use_quick_holds
 
 runner = CliRunner()
 CLOCK = re.compile(r"\d+:\d\d")
@@ -92,9 +92,9 @@ def test_only_one_stretch() -> None:
 def test_minutes_lists_what_changed() -> None:
     result = runner.invoke(app, ["routine", "--minutes", "5", "--plan"])
     assert result.exit_code == 0, result.output
-    assert "• fitted to 5 min: 5 min 9 s in all" in result.stdout
-    assert "• Supine hip flexor stretch: hold 30 s → 40 s" in result.stdout
-    assert "• Cat-cow pose: 6 → 8 rounds" in result.stdout
+    assert "• fitted to 5 min: 4 min 46 s in all" in result.stdout  # never more than asked
+    assert "• Supine hip flexor stretch: hold 30 s → 35 s" in result.stdout
+    assert "• Cat-cow pose: 6 → 7 rounds" in result.stdout
 
 
 # -- usage errors -----------------------------------------------------------------------------
@@ -162,11 +162,19 @@ def test_skipping_everything() -> None:
 
 
 def test_minutes_that_cannot_fit() -> None:
-    result = runner.invoke(app, ["routine", "--minutes", "1", "--plan"])
+    result = runner.invoke(app, ["routine", "--minutes", "2", "--plan"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "stretchcoach: --minutes: routine 'back-relief' cannot fit 1 min; the shortest it can be is 2 min 36 s "
-        "(--only or --skip leave stretches out)\n"
+        "stretchcoach: --minutes: routine 'back-relief' cannot fit in 2 min; the shortest it can be is 2 min 49 s, "
+        "with holds at their least and rounds, rest and get-ready cut (--only or --skip leave stretches out)\n"
+    )
+
+
+def test_a_hold_below_the_articles_minimum_is_refused() -> None:
+    result = runner.invoke(app, ["routine", "--hold", "20", "--plan"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "stretchcoach: --hold 20 s: Supine hip flexor stretch is held for at least 30 s; give 30 s or more\n"
     )
 
 
@@ -194,6 +202,7 @@ def child_env(home: Path) -> dict[str, str]:
 
 
 def start(args: list[str], home: Path) -> subprocess.Popen[bytes]:
+    use_quick_holds(home)
     return subprocess.Popen(
         [sys.executable, "-m", "stretchcoach", *args],
         stdin=subprocess.DEVNULL,

@@ -53,10 +53,10 @@ def test_a_whole_routine_with_both_check_ins(db_path: Path) -> None:
     assert out.index(PAIN + "3") < out.index(BEGIN) < out.index("[00:10] Child's pose — hold 30 s")
     assert out.index("[00:10] Child's pose — hold 30 s") < out.index(AFTER + "6") < out.index("Child's pose: ✓ done")
     assert "Pain before → after: 3 → 6" in out
-    assert out.rstrip().endswith(
+    assert (
         "STOP: Your pain is worse after the routine than before it. "
-        "Stop doing these stretches and consult a doctor as soon as possible."
-    )
+        "Stop doing these stretches and consult a doctor as soon as possible.\nSTOP — see a doctor: "
+    ) in out
     assert clock.now == pytest.approx(40.0, abs=0.1)  # the plan's 40 s, on the fake clock, in no time
     ((started, ended, before, after, outcome),) = sessions(db_path)
     assert (before, after, outcome) == (3, 6, "completed")
@@ -165,7 +165,7 @@ def test_a_damaged_history_is_left_alone_unless_the_person_says_yes(
 
 @pytest.mark.parametrize(
     ("key", "code", "says"),
-    [("h", 1, "Stopped: you said this hurts."), ("q", 1, "Stopped early."), ("esc", 1, "Stopped early.")],
+    [("h", 3, "Stopped: you said this hurts."), ("q", 1, "Stopped early."), ("esc", 1, "Stopped early.")],
 )
 def test_the_stopping_keys_work_in_plain_mode_too(key: str, code: int, says: str) -> None:
     result, clock = run(*ONE_STRETCH, "--yes", "--no-checkin", answers=Answers(), keys=[(15.0, key)])

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stretchcoach.core import rule
-from stretchcoach.core.rule import Persistence, Verdict, after_routine, persistence, streaks
+from stretchcoach.core.rule import Routine, Verdict, after_routine, persistence, rule_state, streaks
 
 NOW = datetime(2025, 3, 20, 12, 0, tzinfo=UTC)
 TODAY = date(2025, 3, 20)
@@ -23,11 +23,6 @@ def days_ago(days: float, *, hours: float = 0) -> datetime:
 
 
 # -- after one routine ----------------------------------------------------------------------
-
-
-def test_the_thresholds_are_the_documented_ones() -> None:
-    assert rule.WORSE_BY == 2
-    assert (rule.WINDOW_DAYS, rule.MIN_CHECKINS, rule.MIN_SPAN_DAYS, rule.PERSIST_LEVEL) == (14, 3, 7, 4)
 
 
 @pytest.mark.parametrize(
@@ -64,105 +59,189 @@ def test_only_worsened_and_hurt_say_stop() -> None:
 # -- persists -----------------------------------------------------------------------------------
 
 
-def test_three_checkins_over_seven_days_at_four_or_more_persist() -> None:
-    result = persistence([(days_ago(7), 4), (days_ago(3), 6), (days_ago(0), 4)], now=NOW)
-    assert result == Persistence(persists=True, checkins=3, first=4, latest=4, span_days=7)
-    assert result.describe() == (
-        "Your pain has stayed at 4 or more without improving over 3 check-ins in 7 days (from 4 to 4)."
+def checkins(*pairs: tuple[float, int]) -> list[tuple[datetime, int]]:
+    """(days ago, pain) pairs as check-ins."""
+    return [(days_ago(ago), pain) for ago, pain in pairs]
+
+
+@pytest.mark.parametrize(
+    ("pairs", "persists"),
+    [
+        (((14, 3), (7, 3), (0, 3)), True),  # three weeks of the same mild pain: it persists
+        (((20, 5), (10, 4), (0, 4)), True),  # one point better is not an improvement
+        (((20, 6), (10, 5), (0, 5)), True),  # nor is 17 % better
+        (((20, 6), (10, 5), (0, 4)), False),  # two points better is
+        (((20, 10), (10, 8), (0, 7)), False),  # and so is 30 % better
+        (((20, 3), (10, 4), (0, 6)), True),  # worse persists too
+        (((20, 3), (10, 2), (0, 0)), False),  # gone
+        (((14, 1), (7, 1), (0, 1)), True),  # "the latest is 1 or more"
+        (((13, 5), (7, 5), (0, 5)), False),  # 13 days apart: not yet a few weeks
+        (((20, 5), (0, 5)), False),  # two days are not enough
+        (((20, 5), (20, 5), (0, 5), (0, 5)), False),  # four check-ins, still only two days
+        (((25, 5), (14, 5), (7, 5), (0, 5)), True),  # the first in the window is 14 days ago: (14 -> 0)
+        (((30, 5), (22, 5), (0, 5)), False),  # older than 21 days is left out
+    ],
+)
+def test_persists_when_pain_has_not_improved_over_a_few_weeks(
+    pairs: tuple[tuple[float, int], ...], persists: bool
+) -> None:
+    assert persistence(checkins(*pairs), now=NOW).persists is persists
+
+
+def test_thresholds_are_the_documented_ones() -> None:
+    assert (rule.WORSE_BY, rule.WINDOW_DAYS, rule.MIN_DAYS, rule.MIN_SPAN_DAYS) == (2, 21, 3, 14)
+    assert (rule.BETTER_BY, rule.BETTER_SHARE) == (2, 0.3)
+
+
+@pytest.mark.parametrize(
+    ("first", "latest", "better"),
+    [
+        (5, 3, True),
+        (5, 4, False),
+        (10, 7, True),
+        (10, 8, True),
+        (10, 9, False),
+        (2, 1, True),
+        (1, 0, True),
+        (0, 0, False),
+    ],
+)
+def test_improved_means_two_points_or_thirty_percent(first: int, latest: int, better: bool) -> None:
+    assert rule.improved(first, latest) is better
+
+
+def test_a_doctors_visit_starts_the_window_again() -> None:
+    pairs = checkins((20, 5), (10, 5), (0, 5))
+    assert persistence(pairs, now=NOW).persists
+    after_visit = persistence(pairs, now=NOW, since=days_ago(15))
+    assert not after_visit.persists
+    assert after_visit.days == 2
+
+
+def test_persistence_in_plain_words() -> None:
+    state = persistence(checkins((20, 5), (10, 5), (0, 5)), now=NOW)
+    assert (
+        state.describe()
+        == "Your pain has not improved over 20 days: from 5 on Fri 28 Feb 2025 to 5 on Thu 20 Mar 2025."
     )
-
-
-def test_the_order_of_the_checkins_does_not_matter() -> None:
-    result = persistence([(days_ago(0), 7), (days_ago(8), 6), (days_ago(4), 6)], now=NOW)
-    assert result.persists
-    assert (result.first, result.latest, result.span_days) == (6, 7, 8)
-
-
-def test_two_checkins_are_not_enough() -> None:
-    result = persistence([(days_ago(10), 8), (days_ago(0), 9)], now=NOW)
-    assert not result.persists
-    assert result.checkins == 2
-    assert result.describe() == (
-        "2 check-ins over 10 days in the last 14; the rule looks at 3 or more over 7 days or more."
+    few = persistence(checkins((3, 5), (0, 4)), now=NOW)
+    assert few.describe() == (
+        "Pain check-ins on 2 days in the last 21 (from 5 on Mon 17 Mar 2025 to 4 on Thu 20 Mar 2025): not yet "
+        "enough to tell whether it persists, which takes check-ins on 3 or more days, 14 days or more apart."
     )
-
-
-def test_checkins_spanning_six_calendar_days_are_not_enough() -> None:
-    start = NOW.replace(hour=0, minute=0) - timedelta(days=6)
-    end = NOW.replace(hour=23, minute=59)
-    result = persistence([(start, 8), (days_ago(3), 8), (end, 8)], now=end)
-    assert not result.persists
-    assert result.span_days == 6
-
-
-def test_the_span_counts_calendar_days_not_24_hour_periods() -> None:
-    # Monday 10:00 to the next Monday 09:00 is a week as people count it.
-    monday = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
-    later = monday + timedelta(days=7, hours=-1)
-    result = persistence([(monday, 6), (monday + timedelta(days=3), 6), (later, 6)], now=later)
-    assert result.persists
-    assert result.span_days == 7
-
-
-def test_one_checkin_below_four_breaks_the_pattern() -> None:
-    result = persistence([(days_ago(8), 6), (days_ago(4), 3), (days_ago(0), 6)], now=NOW)
-    assert not result.persists
-    assert result.describe() == "Your recent check-ins show no persisting pain."
-
-
-def test_a_latest_checkin_lower_than_the_first_is_an_improvement() -> None:
-    result = persistence([(days_ago(8), 7), (days_ago(4), 8), (days_ago(0), 6)], now=NOW)
-    assert not result.persists
-    assert (result.first, result.latest) == (7, 6)
-
-
-def test_checkins_older_than_fourteen_days_are_ignored() -> None:
-    # Counted, the old one would make three check-ins over 16 days.
-    only_two = persistence([(days_ago(16), 9), (days_ago(5), 9), (days_ago(0), 9)], now=NOW)
-    assert not only_two.persists
-    assert only_two.checkins == 2
-    # Counted, the old one (pain 1) would break the pattern and be the "first".
-    still_persists = persistence([(days_ago(20), 1), (days_ago(9), 5), (days_ago(4), 5), (days_ago(0), 5)], now=NOW)
-    assert still_persists.persists
-    assert (still_persists.checkins, still_persists.first, still_persists.span_days) == (3, 5, 9)
-
-
-def test_the_window_includes_exactly_fourteen_days_ago_and_excludes_the_future() -> None:
-    result = persistence(
-        [(days_ago(14), 5), (days_ago(7), 5), (days_ago(0), 5), (NOW + timedelta(hours=1), 1)], now=NOW
-    )
-    assert result.persists
-    assert (result.checkins, result.span_days) == (3, 14)
-
-
-def test_no_checkins_at_all() -> None:
-    result = persistence([], now=NOW)
-    assert result == Persistence(persists=False, checkins=0)
-    assert result.describe() == (
-        "0 check-ins over 0 days in the last 14; the rule looks at 3 or more over 7 days or more."
-    )
+    assert persistence(checkins((20, 7), (10, 5), (0, 3)), now=NOW).describe().startswith("Your pain is improving: ")
+    assert persistence([], now=NOW).describe().startswith("No pain check-ins in the last 21 days.")
 
 
 checkin = st.tuples(
-    st.integers(min_value=-20 * 24 * 60, max_value=24 * 60).map(lambda minutes: NOW + timedelta(minutes=minutes)),
+    st.integers(min_value=0, max_value=40 * 24).map(lambda hours: NOW - timedelta(hours=hours)),
     st.integers(min_value=rule.PAIN_MIN, max_value=rule.PAIN_MAX),
 )
 
 
-@given(st.lists(checkin, max_size=8))
-def test_persists_only_with_enough_checkins_in_the_window(checkins: list[tuple[datetime, int]]) -> None:
-    result = persistence(checkins, now=NOW)
-    in_window = [pain for at, pain in checkins if NOW - timedelta(days=rule.WINDOW_DAYS) <= at <= NOW]
-    assert result.checkins == len(in_window)
+@given(st.lists(checkin, max_size=30))
+def test_persists_only_with_enough_days_and_no_improvement(pairs: list[tuple[datetime, int]]) -> None:
+    result = persistence(pairs, now=NOW)
+    window = sorted((at, pain) for at, pain in pairs if NOW - timedelta(days=rule.WINDOW_DAYS) <= at <= NOW)
     if result.persists:
-        assert len(in_window) >= rule.MIN_CHECKINS
-        assert result.span_days >= rule.MIN_SPAN_DAYS
-        assert min(in_window) >= rule.PERSIST_LEVEL
+        assert len({at.date() for at, _ in window}) >= rule.MIN_DAYS
+        assert (window[-1][0].date() - window[0][0].date()).days >= rule.MIN_SPAN_DAYS
+        assert window[-1][1] >= 1
+        assert not rule.improved(window[0][1], window[-1][1])
 
 
-@given(st.lists(checkin, max_size=rule.MIN_CHECKINS - 1))
-def test_fewer_than_min_checkins_never_persist(checkins: list[tuple[datetime, int]]) -> None:
-    assert not persistence(checkins, now=NOW).persists
+# -- the rule in force: a stop is remembered -------------------------------------------------------
+
+
+def routine(ago: float, before: int | None, after: int | None, outcome: str = "completed") -> Routine:
+    return Routine(days_ago(ago), before, after, outcome)
+
+
+def test_a_worsened_routine_puts_a_stop_in_force() -> None:
+    state = rule_state([routine(1, 2, 6)], [], now=NOW)
+    assert state.stop is not None
+    assert state.binding
+    assert state.reason == "worsened"
+    assert state.stop.describe() == "On Wed 19 Mar 2025 your pain went from 2 to 6 during a routine."
+
+
+def test_this_hurts_puts_a_stop_in_force() -> None:
+    state = rule_state([routine(1, None, None, "hurt")], [], now=NOW)
+    assert state.reason == "hurt"
+    assert state.stop is not None
+    assert state.stop.describe() == "On Wed 19 Mar 2025 you stopped a routine because it hurt."
+
+
+@pytest.mark.parametrize(
+    ("later", "cleared"),
+    [
+        (routine(0.5, 4, 4), True),  # completed, checked in, no worse
+        (routine(0.5, 4, 5), True),  # a point up is not worsening
+        (routine(0.5, 4, 6), False),  # worse again: a new stop
+        (routine(0.5, 4, 4, "quit"), False),  # not completed
+        (routine(0.5, 4, 4, "interrupted"), False),
+        (routine(0.5, None, 4), False),  # no check-in before: cannot tell
+        (routine(0.5, 4, None), False),  # no check-in after: cannot tell
+        (routine(0.5, 3, 3, "hurt"), False),
+    ],
+)
+def test_a_stop_stays_until_a_later_routine_ends_without_worsening(later: Routine, cleared: bool) -> None:
+    state = rule_state([routine(1, 2, 6), later], [], now=NOW)
+    assert (state.stop is None) is cleared
+
+
+def test_a_doctors_visit_after_the_stop_ends_it_and_one_before_does_not() -> None:
+    stopped = [routine(1, 2, 6)]
+    assert rule_state(stopped, [], seen_doctor=[days_ago(0.5)], now=NOW).stop is None
+    assert rule_state(stopped, [], seen_doctor=[days_ago(2)], now=NOW).stop is not None
+
+
+def test_going_on_anyway_is_remembered_but_does_not_end_the_stop() -> None:
+    state = rule_state([routine(1, 2, 6)], [], went_on=[days_ago(2), days_ago(0.5), days_ago(0.2)], now=NOW)
+    assert state.stop is not None
+    assert state.stop.went_on == (days_ago(0.5), days_ago(0.2))  # only those after the stop
+
+
+def test_routines_ahead_of_the_clock_are_not_read() -> None:
+    assert rule_state([routine(-1, 2, 6)], [], now=NOW).stop is None
+
+
+def test_pain_that_persists_is_binding_too() -> None:
+    state = rule_state([], checkins((20, 5), (10, 5), (0, 5)), now=NOW)
+    assert state.stop is None
+    assert state.binding
+    assert state.reason == "persists"
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 30 * 24),
+            st.none() | st.integers(0, 10),
+            st.none() | st.integers(0, 10),
+            st.sampled_from(["completed", "quit", "hurt", "interrupted"]),
+        ),
+        max_size=12,
+    ),
+    st.lists(st.integers(0, 30 * 24), max_size=3),
+)
+def test_the_stop_in_force_is_the_last_stop_with_nothing_after_it_that_ends_it(
+    made: list[tuple[int, int | None, int | None, str]], visits: list[int]
+) -> None:
+    routines = [Routine(NOW - timedelta(hours=h), before, after, outcome) for h, before, after, outcome in made]
+    seen = [NOW - timedelta(hours=h) for h in visits]
+    state = rule_state(routines, [], seen_doctor=seen, now=NOW)
+    ordered = sorted(routines, key=lambda r: r.at)
+    stops = [n for n, r in enumerate(ordered) if r.verdict.stop]
+    if state.stop is None:
+        if stops:
+            last = ordered[stops[-1]]
+            assert any(r.clears_a_stop for r in ordered[stops[-1] + 1 :]) or any(v >= last.at for v in seen)
+    else:
+        assert stops
+        assert state.stop.routine == ordered[stops[-1]]
+        assert not any(r.clears_a_stop for r in ordered[stops[-1] + 1 :])
+        assert not any(v >= state.stop.routine.at for v in seen)
 
 
 # -- streaks --------------------------------------------------------------------------------------

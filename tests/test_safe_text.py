@@ -227,7 +227,8 @@ def test_square_brackets_in_a_catalog_are_text_not_styles(text: str, tmp_path: P
     catalog = tmp_path / "markup.yaml"
     catalog.write_text(one_stretch(text) + "routines:\n  - {id: r, name: R, steps: [s]}\n", encoding="utf-8")
     for args in (["list"], ["show", "s"], ["routine", "r", "--plan"]):
-        result = CliRunner().invoke(app, ["--catalog", str(catalog), *args], obj=fake_runtime())
+        # Wide: the built-in stretches are listed too, and the name must not wrap.
+        result = CliRunner().invoke(app, ["--catalog", str(catalog), *args], obj=fake_runtime(), env={"COLUMNS": "200"})
         assert result.exit_code == 0, result.output
         assert text in flat(result.stdout), result.stdout  # shown as written: not a style, not a crash
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stretchcoach.core.model import Catalog, Side
+from stretchcoach.core.model import Catalog, Hold, Side
 from stretchcoach.core.plan import Plan
 from stretchcoach.core.session import (
     ADJUST_SECONDS,
@@ -262,13 +263,13 @@ def test_completed_means_at_least_half_the_stretching_was_done(plan: Plan, moves
 
 
 def test_holds_shortened_with_minus_and_run_to_their_end_still_complete(catalog: Catalog) -> None:
-    s = RoutineSession(back_relief(catalog, only=("childs-pose",), prep=0), started=START)  # one 30 s hold
+    s = RoutineSession(back_relief(catalog, only=("childs-pose",), prep=0, hold=50), started=START)
     s.begin()
     s.adjust(-ADJUST_SECONDS, START + 1)
     s.adjust(-ADJUST_SECONDS, START + 1)
-    s.update(START + 20)
+    s.update(START + 30)
     assert s.records[0].status is Status.DONE
-    assert s.records[0].seconds == pytest.approx(10)
+    assert s.records[0].seconds == pytest.approx(30)
     assert s.outcome is Outcome.COMPLETED
 
 
@@ -307,8 +308,8 @@ def test_back_clears_an_adjustment(session: RoutineSession) -> None:
 
 @pytest.fixture
 def hold_session(catalog: Catalog) -> RoutineSession:
-    """Child's pose alone: one 30 s hold from 0."""
-    s = RoutineSession(back_relief(catalog, only=("childs-pose",), prep=0), started=0.0)
+    """Child's pose alone (held at least 30 s), planned at 60 s from 0."""
+    s = RoutineSession(back_relief(catalog, only=("childs-pose",), prep=0, hold=60), started=0.0)
     s.begin()
     return s
 
@@ -316,45 +317,72 @@ def hold_session(catalog: Catalog) -> RoutineSession:
 def test_adjust_adds_and_takes_ten_seconds_on_a_hold(hold_session: RoutineSession) -> None:
     (event,) = hold_session.adjust(+ADJUST_SECONDS, 5.0)
     assert (event.kind, event.detail) == (EventKind.ADJUSTED, "+10 s")
-    assert hold_session.duration == 40
-    assert hold_session.deadline() == 40
-    assert hold_session.time_left(5.0) == 35
+    assert hold_session.duration == 70
+    assert hold_session.deadline() == 70
+    assert hold_session.time_left(5.0) == 65
     (event,) = hold_session.adjust(-ADJUST_SECONDS, 5.0)
     assert event.detail == "−10 s"
-    assert hold_session.duration == 30
+    assert hold_session.duration == 60
     hold_session.adjust(-ADJUST_SECONDS, 5.0)
-    assert hold_session.duration == 20
-    hold_session.update(19.99)
+    assert hold_session.duration == 50
+    hold_session.update(49.99)
     assert not hold_session.finished
-    assert kinds(hold_session.update(20.0)) == [EventKind.FINISHED]
+    assert kinds(hold_session.update(50.0)) == [EventKind.FINISHED]
+
+
+def test_minus_never_takes_a_hold_below_its_minimum(hold_session: RoutineSession) -> None:
+    for _ in range(5):
+        hold_session.adjust(-ADJUST_SECONDS, 5.0)
+    assert hold_session.duration == 30
+    assert hold_session.adjust(-ADJUST_SECONDS, 5.0) == []
+    hold_session.update(29.99)
+    assert not hold_session.finished
+
+
+def test_minus_does_nothing_to_a_hold_planned_at_its_minimum(catalog: Catalog) -> None:
+    s = RoutineSession(back_relief(catalog, only=("supine-hip-flexor",), prep=0), started=0.0)
+    assert s.adjust(-ADJUST_SECONDS, 1.0) == []
+    assert s.duration == 30
 
 
 def test_adjust_never_goes_below_elapsed_plus_one(hold_session: RoutineSession) -> None:
-    hold_session.adjust(-ADJUST_SECONDS, 12.0)
-    hold_session.adjust(-ADJUST_SECONDS, 12.0)
-    assert hold_session.duration == 12 + SHORTEST_STEP
-    assert hold_session.remaining(12.0) == SHORTEST_STEP
-    hold_session.adjust(-ADJUST_SECONDS, 12.0)
-    assert hold_session.duration == 13
+    hold_session.adjust(-ADJUST_SECONDS, 42.0)
+    hold_session.adjust(-ADJUST_SECONDS, 42.0)
+    assert hold_session.duration == 42 + SHORTEST_STEP
+    assert hold_session.remaining(42.0) == SHORTEST_STEP
+    hold_session.adjust(-ADJUST_SECONDS, 42.0)
+    assert hold_session.duration == 43
 
 
 def test_adjust_leaves_at_least_one_second_after_a_fraction(hold_session: RoutineSession) -> None:
-    """ "-" never leaves less than SHORTEST_STEP to go, even 12.7 s into the step.
+    """ "-" never leaves less than SHORTEST_STEP to go, even 42.7 s into the step.
 
-    Fails while the floor is ``int(elapsed) + 1``: 12.7 s in, the step is cut to 13 s
-    and ends 0.3 s later (12.99 s in: 0.01 s later). Suggested: ``math.ceil(elapsed)``.
+    Fails while the floor is ``int(elapsed) + 1``: 42.7 s in, the step is cut to 43 s
+    and ends 0.3 s later (42.99 s in: 0.01 s later). Suggested: ``math.ceil(elapsed)``.
     """
-    hold_session.adjust(-ADJUST_SECONDS, 12.7)
-    hold_session.adjust(-ADJUST_SECONDS, 12.7)
-    assert hold_session.remaining(12.7) >= SHORTEST_STEP
+    hold_session.adjust(-ADJUST_SECONDS, 42.7)
+    hold_session.adjust(-ADJUST_SECONDS, 42.7)
+    assert hold_session.remaining(42.7) >= SHORTEST_STEP
 
 
-def test_adjust_is_ignored_on_breathing_phases(catalog: Catalog) -> None:
+def test_plus_holds_a_cat_cow_position_deeper_and_minus_gives_it_back(catalog: Catalog) -> None:
     s = RoutineSession(back_relief(catalog, only=("cat-cow",), prep=0), started=0.0)
+    assert s.step.kind is StepKind.PHASE
+    (event,) = s.adjust(+ADJUST_SECONDS, 1.0)
+    assert event.detail == "+3 s"  # the catalog's "deeper": a few seconds, not ten
+    assert s.duration == 7
+    (event,) = s.adjust(-ADJUST_SECONDS, 1.0)
+    assert event.detail == "−3 s"
+    assert s.adjust(-ADJUST_SECONDS, 1.0) == []  # never quicker than the breath
+    assert s.duration == 4
+
+
+def test_adjust_is_ignored_on_rounds_that_cannot_go_deeper(catalog: Catalog) -> None:
+    s = RoutineSession(back_relief(catalog, only=("seated-spinal-twist",), prep=0), started=0.0)
     assert s.step.kind is StepKind.PHASE
     assert s.adjust(+ADJUST_SECONDS, 1.0) == []
     assert s.adjust(-ADJUST_SECONDS, 1.0) == []
-    assert s.duration == 4
+    assert s.duration == 5
 
 
 def test_adjust_applies_to_gaps_too(session: RoutineSession) -> None:
@@ -374,7 +402,7 @@ def test_hurt_stops_at_once_and_remembers_the_step(session: RoutineSession, plan
     assert session.records[1].seconds == 10.5
     assert session.records[1].status is None
     assert session.ended == START + 20.5
-    assert session.outcome.exit_code is ExitCode.RUNTIME
+    assert session.outcome.exit_code is ExitCode.STOP
 
 
 @pytest.mark.parametrize(
@@ -382,7 +410,7 @@ def test_hurt_stops_at_once_and_remembers_the_step(session: RoutineSession, plan
     [
         (Outcome.COMPLETED, 0),
         (Outcome.QUIT, 1),
-        (Outcome.HURT, 1),
+        (Outcome.HURT, 3),
         (Outcome.INTERRUPTED, 130),
         (Outcome.TERMINATED, 143),
         (Outcome.HANGUP, 129),
@@ -444,15 +472,17 @@ def test_last_seconds_once_per_long_hold(session: RoutineSession, plan: Plan) ->
 
 @pytest.mark.parametrize(("hold", "announced"), [(19, False), (20, True), (21, True)])
 def test_last_seconds_only_for_holds_of_at_least_twenty(catalog: Catalog, hold: int, announced: bool) -> None:
-    s = RoutineSession(back_relief(catalog, only=("childs-pose",), prep=0, hold=hold), started=0.0)
+    pose = catalog.get_stretch("childs-pose")
+    own = Catalog(warning=catalog.warning, stretches=(replace(pose, timing=Hold(hold)),), routines=catalog.routines)
+    s = RoutineSession(back_relief(own, only=("childs-pose",), prep=0), started=0.0)  # a hold without a minimum
     found = last_seconds_events(s, hold + 1)
     assert found == ([(0, hold - 10.0)] if announced else [])
 
 
 def test_last_seconds_again_after_adding_time(hold_session: RoutineSession) -> None:
-    assert last_seconds_events(hold_session, 21) == [(0, 20.0)]
-    hold_session.adjust(+ADJUST_SECONDS, 21.0)  # 19 s left
-    found = [e.kind for t in (25.0, 30.0, 31.0) for e in hold_session.update(t)]
+    assert last_seconds_events(hold_session, 51) == [(0, 50.0)]
+    hold_session.adjust(+ADJUST_SECONDS, 51.0)  # 19 s left
+    found = [e.kind for t in (55.0, 60.0, 61.0) for e in hold_session.update(t)]
     assert found == [EventKind.LAST_SECONDS]
 
 

@@ -17,10 +17,13 @@ from stretchcoach.live.sound import (
     Sound,
     SoundFiles,
     SoundMode,
+    audio_output,
     choose,
     find_player,
     over_ssh,
+    wav_seconds,
 )
+from stretchcoach.live.speech import speech_command
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -134,3 +137,74 @@ def test_volume_outside_0_to_100_is_refused(volume: int) -> None:
 
 def test_every_sound_has_a_meaning_to_say_in_the_sound_test() -> None:
     assert all(sound.meaning for sound in Sound)
+
+
+def test_without_a_terminal_the_note_says_there_will_be_no_sounds() -> None:
+    choice = choose(SoundMode.AUTO, player=None, ssh=False, terminal=False)
+    assert choice.note is not None
+    assert choice.note.endswith("no sounds (and no terminal to ring the bell on).")
+
+
+@pytest.mark.parametrize(
+    ("env", "devices", "sockets", "heard"),
+    [
+        ({}, [], [], False),
+        ({}, ["controlC0", "pcmC0D0c"], [], False),  # a card that only records
+        ({}, ["controlC0", "pcmC0D0p"], [], True),
+        ({"XDG_RUNTIME_DIR": "/run/user/1000"}, [], ["/run/user/1000/pipewire-0"], True),
+        ({"XDG_RUNTIME_DIR": "/run/user/1000"}, [], ["/run/user/1000/pulse/native"], True),
+        ({"PULSE_SERVER": "tcp:10.0.0.1"}, [], [], True),
+        ({}, [], ["/dev/dsp"], True),
+    ],
+)
+def test_an_audio_output_is_looked_for_on_linux(
+    env: dict[str, str], devices: list[str], sockets: list[str], heard: bool
+) -> None:
+    def listdir(path: str) -> list[str]:
+        assert path == "/dev/snd"
+        if not devices:
+            raise FileNotFoundError(path)
+        return devices
+
+    assert audio_output(env, platform="linux", exists=sockets.__contains__, listdir=listdir) is heard
+    assert audio_output(env, platform="darwin", exists=sockets.__contains__, listdir=listdir) is True
+
+
+def test_the_length_of_a_sound_file(tmp_path: Path) -> None:
+    assert SoundFiles().seconds(Sound.DONE) == pytest.approx(1.27, abs=0.01)
+    assert wav_seconds(SOUNDS_DIR / "tick.wav") == pytest.approx(0.04)
+    streamed = tmp_path / "streamed.wav"  # as espeak-ng writes to a pipe: the header claims the most it can
+    data = (SOUNDS_DIR / "tick.wav").read_bytes()
+    streamed.write_bytes(data[:4] + b"\xff\xff\xff\x7f" + data[8:40] + b"\xff\xff\xff\x7f" + data[44:])
+    assert wav_seconds(streamed) == pytest.approx(0.04)
+    (tmp_path / "not.wav").write_bytes(b"not a sound")
+    assert wav_seconds(tmp_path / "not.wav") is None
+    assert wav_seconds(tmp_path / "missing.wav") is None
+
+
+def test_sound_files_made_ahead_and_speech_beside_them() -> None:
+    files = SoundFiles(40)
+    try:
+        files.prepare()
+        folder = files.path(Sound.START).parent
+        assert sorted(p.name for p in folder.iterdir()) == sorted(f"{s.value}.wav" for s in Sound)
+        assert files.scratch("words-1.wav") == folder / "words-1.wav"
+    finally:
+        files.close()
+    assert not folder.exists()
+
+
+def test_the_upcoming_reminder_sound_is_not_the_next_stretch_sound() -> None:
+    upcoming, next_stretch = samples(SOUNDS_DIR / "upcoming.wav"), samples(SOUNDS_DIR / "next.wav")
+    assert upcoming != next_stretch
+    assert max(abs(s) for s in upcoming) > 4000
+
+
+def test_espeak_writes_its_speech_to_a_file_given_after_its_text_options(tmp_path: Path) -> None:
+    command = speech_command("espeak-ng", "/usr/bin/espeak-ng")
+    assert command.writes_file
+    argv, data = command.writing("-f /etc/passwd", tmp_path / "words-1.wav")
+    assert argv == ["/usr/bin/espeak-ng", "--stdin", "-w", str(tmp_path / "words-1.wav")]
+    assert data == b"-f /etc/passwd"
+    assert not speech_command("spd-say", "/usr/bin/spd-say").writes_file
+    assert not speech_command("say", "/usr/bin/say", platform="darwin").writes_file

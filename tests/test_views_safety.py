@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from stretchcoach.core.rule import Persistence, Verdict
+from stretchcoach.core.rule import Verdict
 from stretchcoach.core.safety import STOP_ADVICE
 from stretchcoach.views.safety import (
     Level,
     closing_line,
-    persists_panel,
     safety_lines,
     verdict_line,
     verdict_panel,
@@ -71,13 +70,6 @@ def test_only_a_stop_is_filled_red_and_bold() -> None:
         for _, style in line
     ]
     assert not any(style.bold for style in calm)
-
-
-def test_persisting_pain_says_stop() -> None:
-    persistence = Persistence(persists=True, checkins=3, first=5, latest=6, span_days=8)
-    text = flat("".join(char for line in styled_lines(persists_panel(persistence)) for char, _ in line))
-    assert "⚠ Your pain persists" in text
-    assert STOP_ADVICE in text
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from stretchcoach.core.plan import Plan
-from stretchcoach.core.words import spoken, step_line, step_title
+from stretchcoach.core.model import Catalog, Cycle, Hold, Side
+from stretchcoach.core.plan import Plan, plan_routine
+from stretchcoach.core.steps import StepKind
+from stretchcoach.core.words import spoken, step_details, step_line, step_title
 
 # Steps of the built-in routine, by index: one of each kind.
-SUPINE_PREP, LEFT_HOLD, SWITCH, RIGHT_HOLD, REST, CHILDS_HOLD, CAT_COW_INHALE = 0, 1, 2, 3, 4, 6, 9
+SUPINE_PREP, LEFT_HOLD, SWITCH, RIGHT_HOLD, REST, CHILDS_PREP, CHILDS_HOLD, CAT_COW_INHALE = 0, 1, 2, 3, 4, 5, 6, 9
+TWIST_PREP, TWIST_LEFT = 22, 23
 SETUP = "Lie on your back with your knees bent and your feet flat on the floor."
+SUPINE_STEPS = (
+    "Bring one knee up to your chest and grab it with your hands.",
+    "Use your hips and abs to push your other leg down into the stretch.",
+    "Hold, then repeat on the other side.",
+)
+LEFT = "Left knee to your chest, your hands around it; push your right leg down."
+RIGHT = "Right knee to your chest, your hands around it; push your left leg down."
+PILLOW = "Tip: If you feel pain in your lower back, place a small pillow under your stomach to help support your spine."
 
 
 @pytest.mark.parametrize(
@@ -20,14 +33,14 @@ SETUP = "Lie on your back with your knees bent and your feet flat on the floor."
             f"Get ready: {SETUP}",
             "Get ready",
             f"Supine hip flexor stretch — get ready 10 s: {SETUP}",
-            f"Supine hip flexor stretch. Get ready: {SETUP}",
+            f"Supine hip flexor stretch. Get ready: {SETUP} {' '.join(SUPINE_STEPS)}",
         ),
         (
             LEFT_HOLD,
             "Left side. Hold for 30 seconds",
             "Left side",
             "Supine hip flexor stretch — left side — hold 30 s",
-            "Left side. Hold for 30 seconds",
+            f"Left side. {LEFT} Hold for 30 seconds.",
         ),
         (SWITCH, "Switch sides", "Switch sides", "Supine hip flexor stretch — switch sides 5 s", "Switch sides"),
         (
@@ -35,10 +48,10 @@ SETUP = "Lie on your back with your knees bent and your feet flat on the floor."
             "Right side. Hold for 30 seconds",
             "Right side",
             "Supine hip flexor stretch — right side — hold 30 s",
-            "Right side. Hold for 30 seconds",
+            f"Right side. {RIGHT} Hold for 30 seconds.",
         ),
         (REST, "Rest. Next: Child's pose", "Rest", "Rest 10 s — next: Child's pose", "Rest. Next: Child's pose"),
-        (CHILDS_HOLD, "Hold for 30 seconds", "Hold", "Child's pose — hold 30 s", "Hold for 30 seconds"),
+        (CHILDS_HOLD, "Hold for 30 seconds", "Hold", "Child's pose — hold 30 s", f"Hold for 30 seconds. {PILLOW}"),
         (
             CAT_COW_INHALE,
             "Inhale — arch your back and look up to the ceiling",
@@ -54,3 +67,58 @@ def test_each_kind_of_step_in_words(plan: Plan, index: int, cue: str, title: str
     assert step_title(step) == title
     assert step_line(step) == line
     assert spoken(step) == said
+
+
+def test_getting_ready_gives_the_starting_position_and_every_movement_step(plan: Plan) -> None:
+    for index in (SUPINE_PREP, CHILDS_PREP, TWIST_PREP):
+        step = plan.steps[index]
+        assert step.kind is StepKind.PREP
+        assert step_details(step) == step.stretch.steps
+        assert spoken(step) == " ".join((f"{step.stretch.name}. Get ready: {step.stretch.setup}", *step.stretch.steps))
+    assert "Place your right hand on your left knee and your left hand on your right knee." in spoken(
+        plan.steps[TWIST_PREP]
+    )
+
+
+def test_each_side_of_the_hip_flexor_stretch_says_which_leg_is_meant(plan: Plan) -> None:
+    assert step_details(plan.steps[LEFT_HOLD]) == (LEFT,)
+    assert step_details(plan.steps[RIGHT_HOLD]) == (RIGHT,)
+    assert "Left knee to your chest" in spoken(plan.steps[LEFT_HOLD])
+    assert "push your right leg down" in spoken(plan.steps[LEFT_HOLD])
+    assert "Right knee to your chest" in spoken(plan.steps[RIGHT_HOLD])
+
+
+def test_the_pillow_tip_is_said_as_childs_pose_is_held(plan: Plan) -> None:
+    assert step_details(plan.steps[CHILDS_HOLD]) == (PILLOW,)
+    assert "pillow" not in spoken(plan.steps[CHILDS_PREP])  # once: where there are 30 seconds to say it
+
+
+def test_a_sided_stretchs_tips_are_said_on_its_first_side_only(plan: Plan) -> None:
+    left, right = plan.steps[LEFT_HOLD], plan.steps[RIGHT_HOLD]
+    stretch = dataclasses.replace(left.stretch, tips=("Keep your head down.",))
+    assert spoken(dataclasses.replace(left, stretch=stretch)).endswith("Hold for 30 seconds. Tip: Keep your head down.")
+    assert "Tip" not in spoken(dataclasses.replace(right, stretch=stretch))
+
+
+def test_a_stretch_done_in_rounds_gives_its_tips_while_getting_ready(catalog: Catalog) -> None:
+    cat_cow = catalog.get_stretch("cat-cow")
+    assert isinstance(cat_cow.timing, Cycle)
+    with_tip = dataclasses.replace(cat_cow, tips=("Go slowly.",))
+    catalog = dataclasses.replace(catalog, stretches=(with_tip,))
+    routine = dataclasses.replace(catalog.routines[0], items=(catalog.routines[0].items[2],))
+    plan = plan_routine(dataclasses.replace(catalog, routines=(routine,)), routine)
+    assert step_details(plan.steps[0])[-1] == "Tip: Go slowly."
+    assert spoken(plan.steps[0]).endswith("Tip: Go slowly.")
+
+
+def test_a_hold_said_late_says_how_long_is_left(plan: Plan) -> None:
+    assert spoken(plan.steps[LEFT_HOLD], seconds=22) == f"Left side. {LEFT} Hold for 22 seconds."
+    assert spoken(plan.steps[CHILDS_HOLD], seconds=25) == f"Hold for 25 seconds. {PILLOW}"
+
+
+def test_a_hold_without_side_words_or_tips_keeps_its_cue(plan: Plan) -> None:
+    step = plan.steps[LEFT_HOLD]
+    no_side_cues = dataclasses.replace(step.stretch, timing=Hold(30, (Side.LEFT, Side.RIGHT)))
+    bare = dataclasses.replace(step, stretch=no_side_cues)
+    assert spoken(bare) == "Left side. Hold for 30 seconds"
+    assert step_details(bare) == ()

@@ -1,4 +1,12 @@
-"""Assemble the catalog a command works with: a base file plus the user's own."""
+"""Assemble the catalog a command works with: the built-in catalog, with the person's own on top.
+
+Every catalog file a person writes is read the same way, over the built-in
+catalog: its routines may name built-in stretches, and its stretches, routines
+and warning add to, or replace by id, the built-in ones. Their own catalog is
+the ``--catalog`` file when one is given, otherwise ``catalog.yaml`` in the
+config directory if there is one. ``validate`` reads files through
+:func:`read_own` too, so a file it accepts is a file ``--catalog`` loads.
+"""
 
 from __future__ import annotations
 
@@ -14,25 +22,58 @@ MIN_CACHED_BYTES = 256 * 1024  # smaller files parse faster than a cache round t
 
 
 def load_catalog(*, catalog_path: Path | None, user_catalog: Path | None, cache_dir: Path | None = None) -> Catalog:
-    """The base catalog (``catalog_path`` or the built-in one) with ``user_catalog`` on top.
+    """The built-in catalog with the person's own catalog (see :func:`own_catalog_path`) merged over it.
 
-    Stretches and routines in the user's file add to, or replace by id, those of
-    the base. The safety warning always comes from somewhere: a file without one
-    keeps the built-in warning. A large base file is cached in ``cache_dir``.
+    A large own catalog is cached in ``cache_dir``.
     """
-    base = read_base(catalog_path, cache_dir)
-    overlay: CatalogFile | None = None
+    builtin = read_builtin()
+    own_path = own_catalog_path(catalog_path=catalog_path, user_catalog=user_catalog)
+    own = read_own(own_path, builtin=builtin, cache_dir=cache_dir) if own_path is not None else None
+    return merge(builtin, own)
+
+
+def own_catalog_path(*, catalog_path: Path | None, user_catalog: Path | None) -> Path | None:
+    """The catalog the person gave: ``catalog_path`` (--catalog; read even if it is missing, so
+    that is said), else ``user_catalog`` if it exists, else None. The two are never both read."""
+    if catalog_path is not None:
+        return catalog_path
     if user_catalog is not None and _present(user_catalog):
-        overlay = read_catalog(user_catalog, known={s.id: s for s in base.stretches})
-    warning = (overlay and overlay.warning) or base.warning
-    if warning is None:
-        warning = read_catalog(builtin_catalog_path()).warning
+        return user_catalog
+    return None
+
+
+def read_builtin() -> CatalogFile:
+    """The catalog shipped with stretchcoach (small: never cached)."""
+    return read_catalog(builtin_catalog_path())
+
+
+def read_own(path: Path, *, builtin: CatalogFile, cache_dir: Path | None = None) -> CatalogFile:
+    """``path`` as a catalog over ``builtin``: its routines may name the built-in stretches.
+
+    Raises :class:`CatalogError` with every problem. A large file is cached in ``cache_dir``.
+    """
+    known = {s.id: s for s in builtin.stretches}
+    if cache_dir is None or not _large(path):
+        return read_catalog(path, known=known)
+    from stretchcoach.catalog import cache as catalog_cache  # only large files: hashlib, json, tempfile
+
+    cached = catalog_cache.load(cache_dir, path, known=known)
+    if cached is not None:
+        return cached
+    parsed = read_catalog(path, known=known)
+    catalog_cache.store(cache_dir, path, parsed, known=known)
+    return parsed
+
+
+def merge(builtin: CatalogFile, own: CatalogFile | None) -> Catalog:
+    """``own`` over ``builtin``: replaced stretches and routines keep their place, new ones come after."""
+    warning = (own and own.warning) or builtin.warning
     if warning is None:  # the shipped file is tested to have one
         raise AssertionError("the built-in catalog has no warning")
-    if overlay is None:
-        return Catalog(warning=warning, stretches=base.stretches, routines=base.routines)
-    stretches = {s.id: s for s in base.stretches} | {s.id: s for s in overlay.stretches}
-    routines = {r.id: r for r in base.routines} | {r.id: r for r in overlay.routines}
+    if own is None:
+        return Catalog(warning=warning, stretches=builtin.stretches, routines=builtin.routines)
+    stretches = {s.id: s for s in builtin.stretches} | {s.id: s for s in own.stretches}
+    routines = {r.id: r for r in builtin.routines} | {r.id: r for r in own.routines}
     return Catalog(warning=warning, stretches=tuple(stretches.values()), routines=tuple(routines.values()))
 
 
@@ -47,22 +88,9 @@ def _present(path: Path) -> bool:
     return True
 
 
-def read_base(catalog_path: Path | None, cache_dir: Path | None = None) -> CatalogFile:
-    """The base catalog: ``catalog_path``, or the built-in one. A large file is cached in ``cache_dir``."""
-    path = catalog_path or builtin_catalog_path()
-    if cache_dir is None:
-        return read_catalog(path)
+def _large(path: Path) -> bool:
+    """Whether ``path`` is a regular file worth caching; anything else is left to the loader to refuse."""
     try:
-        large = path.is_file() and path.stat().st_size >= MIN_CACHED_BYTES
+        return path.is_file() and path.stat().st_size >= MIN_CACHED_BYTES
     except OSError:
-        large = False
-    if not large:
-        return read_catalog(path)
-    from stretchcoach.catalog import cache as catalog_cache  # only large files: hashlib, json, tempfile
-
-    cached = catalog_cache.load(cache_dir, path)
-    if cached is not None:
-        return cached
-    parsed = read_catalog(path)
-    catalog_cache.store(cache_dir, path, parsed)
-    return parsed
+        return False

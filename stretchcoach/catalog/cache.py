@@ -1,9 +1,11 @@
 """A cache of parsed catalog files, for large catalogs read again and again.
 
 Parsing and validating a 10,000-stretch catalog takes about a second; reading
-back the validated result as JSON takes a tenth of that. An entry is used only
-while the file's size, modification time and the stretchcoach version are
-unchanged; anything unreadable in the cache is ignored and rebuilt.
+back the validated result as JSON takes a tenth of that. A file is read over
+the built-in stretches its routines may name (``known``), so an entry is used
+only while the file's size and modification time, the stretchcoach version and
+those stretches are unchanged; anything unreadable in the cache is ignored and
+rebuilt.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +23,23 @@ from stretchcoach import __version__
 from stretchcoach.catalog.reader import CatalogFile
 from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
 
-_LAYOUT = 2  # of an entry: a change to it makes older entries stale
+_LAYOUT = 3  # of an entry: a change to it makes older entries stale
 
 
-def cache_key(path: Path) -> tuple[Path, str]:
-    """(cache file name for ``path``, the stamp its entry must carry)."""
+def cache_key(path: Path, known: Mapping[str, Stretch] | None = None) -> tuple[Path, str]:
+    """(cache file name for ``path``, the stamp its entry must carry when read over ``known``)."""
     resolved = path.resolve()
     stat = resolved.stat()
     name = hashlib.sha256(str(resolved).encode()).hexdigest()[:24]
-    return Path(f"catalog-{name}.json"), f"{_LAYOUT}:{__version__}:{stat.st_size}:{stat.st_mtime_ns}"
+    # What the file was checked against: the entry of a file read over other stretches is stale.
+    against = hashlib.sha256(repr(sorted((known or {}).items())).encode()).hexdigest()[:16]
+    return Path(f"catalog-{name}.json"), f"{_LAYOUT}:{__version__}:{against}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def load(cache_dir: Path, path: Path) -> CatalogFile | None:
+def load(cache_dir: Path, path: Path, *, known: Mapping[str, Stretch] | None = None) -> CatalogFile | None:
+    """The entry for ``path`` read over ``known``, or None if there is none still good."""
     try:
-        name, stamp = cache_key(path)
+        name, stamp = cache_key(path, known)
         data = json.loads((cache_dir / name).read_text(encoding="utf-8"))
         if data.get("stamp") != stamp:
             return None
@@ -42,10 +48,10 @@ def load(cache_dir: Path, path: Path) -> CatalogFile | None:
         return None
 
 
-def store(cache_dir: Path, path: Path, catalog: CatalogFile) -> None:
+def store(cache_dir: Path, path: Path, catalog: CatalogFile, *, known: Mapping[str, Stretch] | None = None) -> None:
     """Write the entry atomically; a cache that cannot be written is simply not used."""
     with contextlib.suppress(OSError):
-        name, stamp = cache_key(path)
+        name, stamp = cache_key(path, known)
         cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, temporary = tempfile.mkstemp(dir=cache_dir, prefix=".catalog-", suffix=".tmp")
         try:
@@ -62,10 +68,10 @@ def _encode(catalog: CatalogFile) -> dict[str, Any]:
     for s in catalog.stretches:
         if isinstance(s.timing, Hold):
             sides = [side.value for side in s.timing.sides]
-            timing: list[Any] = ["hold", s.timing.seconds, sides, s.timing.side_cues]
+            timing: list[Any] = ["hold", s.timing.seconds, sides, s.timing.side_cues, s.timing.minimum]
         else:
             phases = [[p.cue, p.seconds, p.breath.value if p.breath else None, p.picture] for p in s.timing.phases]
-            timing = ["cycle", s.timing.reps, phases, ()]
+            timing = ["cycle", s.timing.reps, phases, (), s.timing.deeper]
         stretches.append(
             [s.id, s.name, s.targets, s.setup, s.steps, s.feel, timing, s.aka, s.tips, s.cautions, s.picture]
         )
@@ -79,12 +85,12 @@ def _encode(catalog: CatalogFile) -> dict[str, Any]:
 def _decode(data: dict[str, Any]) -> CatalogFile:
     stretches = []
     for sid, name, targets, setup, steps, feel, timing, aka, tips, cautions, picture in data["stretches"]:
-        kind, number, detail, cues = timing
+        kind, number, detail, cues, least = timing
         if kind == "hold":
-            made: Hold | Cycle = Hold(number, tuple(Side(side) for side in detail), tuple(cues))
+            made: Hold | Cycle = Hold(number, tuple(Side(side) for side in detail), tuple(cues), least)
         else:
             phases = tuple(Phase(cue, sec, Breath(b) if b else None, tuple(pic)) for cue, sec, b, pic in detail)
-            made = Cycle(phases, number)
+            made = Cycle(phases, number, least)
         stretches.append(
             Stretch(
                 sid,

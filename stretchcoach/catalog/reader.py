@@ -64,7 +64,7 @@ class CatalogReader(FieldReader):
             node,
             path,
             ("id", "name", "targets", "setup", "steps", "feel"),
-            ("aka", "tips", "cautions", "hold", "sides", "phases", "reps", "picture"),
+            ("aka", "tips", "cautions", "hold", "sides", "phases", "reps", "deeper", "picture"),
         )
         if fields is None:
             return None
@@ -105,14 +105,16 @@ class CatalogReader(FieldReader):
             self.fail(node, path, f"expected exactly one of 'hold' or 'phases', got {which}")
             return None
         if "hold" in fields:
-            if "reps" in fields:
-                self.fail(fields["reps"], f"{path}.reps", "'reps' goes with 'phases'; a hold is done once per side")
-                return None
-            seconds = self.duration(fields["hold"], f"{path}.hold")
+            for key in ("reps", "deeper"):
+                if key in fields:
+                    self.fail(fields[key], f"{path}.{key}", f"'{key}' goes with 'phases'; a hold is done once per side")
+                    return None
+            hold = self.hold(fields["hold"], f"{path}.hold")
             sides = self.sides(fields["sides"], f"{path}.sides") if "sides" in fields else ((), ())
-            if seconds is None or sides is None:
+            if hold is None or sides is None:
                 return None
-            return Hold(seconds, *sides)
+            seconds, minimum = hold
+            return Hold(seconds, *sides, minimum=minimum)
         if "sides" in fields:
             self.fail(
                 fields["sides"], f"{path}.sides", "'sides' goes with 'hold'; give each side its own phase instead"
@@ -120,7 +122,27 @@ class CatalogReader(FieldReader):
             return None
         phases = self.phases(fields["phases"], f"{path}.phases")
         reps = self.count(fields["reps"], f"{path}.reps") if "reps" in fields else 1
-        return Cycle(phases, reps) if phases and reps else None
+        deeper = self.duration(fields["deeper"], f"{path}.deeper") if "deeper" in fields else 0
+        return Cycle(phases, reps, deeper) if phases and reps and deeper is not None else None
+
+    def hold(self, node: yaml.Node, path: str) -> tuple[int, int] | None:
+        """(seconds, minimum or 0) from ``30s``, ``{at_least: 30s}`` or ``{at_least: 30s, seconds: 45s}``."""
+        if not isinstance(node, yaml.MappingNode):
+            seconds = self.duration(node, path)
+            return None if seconds is None else (seconds, 0)
+        fields = self.mapping(node, path, ("at_least",), ("seconds",))
+        if fields is None or "at_least" not in fields:
+            return None
+        minimum = self.duration(fields["at_least"], f"{path}.at_least")
+        seconds = self.duration(n, f"{path}.seconds") if (n := fields.get("seconds")) else minimum
+        if minimum is None or seconds is None:
+            return None
+        if seconds < minimum:
+            self.fail(
+                fields["seconds"], f"{path}.seconds", f"expected at least {minimum} s (at_least), got {seconds} s"
+            )
+            return None
+        return seconds, minimum
 
     def sides(self, node: yaml.Node, path: str) -> tuple[tuple[Side, ...], tuple[str, ...]] | None:
         """(the sides, in order; what each side means, or nothing): from ``[left, right]``, or from
@@ -246,6 +268,10 @@ class CatalogReader(FieldReader):
                     stretch = None
                 if stretch is not None and "reps" in fields and not isinstance(stretch.timing, Cycle):
                     self.fail(fields["reps"], f"{here}.reps", f"'{sid}' is a hold; override 'hold' instead")
+                    stretch = None
+                least = stretch.timing.minimum if stretch and isinstance(stretch.timing, Hold) else 0
+                if hold is not None and hold < least:
+                    self.fail(fields["hold"], f"{here}.hold", f"'{sid}' is held at least {least} s, got {hold} s")
                     stretch = None
                 bad = ("hold" in fields and hold is None) or ("reps" in fields and reps is None)
                 items.append(RoutineItem(sid, hold, reps) if stretch and sid and not bad else None)

@@ -1,25 +1,32 @@
 """What the routine command asks and checks before and after a routine: pain check-ins, the
-start prompt, the urgent signs on the first run, pain that persists, and a damaged history."""
+start prompt, the urgent signs on the first run, the rule in force, and a damaged history."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 from collections.abc import Callable
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from stretchcoach.core import rule
+from stretchcoach.core.safety import GO_ON_PROMPT, GO_ON_REFUSED, NOT_STARTED
+from stretchcoach.errors import ExitCode, StretchcoachError
 from stretchcoach.localtime import local, zone_note
 from stretchcoach.paths import Paths
 from stretchcoach.runtime import Runtime
 from stretchcoach.views.output import Output
-from stretchcoach.views.safety import persists_panel, show_safety
+from stretchcoach.views.safety import safety_pages, show_safety, show_safety_page
 
 if TYPE_CHECKING:
     from stretchcoach.history.store import HistoryStore
 
 PAIN_PROMPT = "Back pain right now, 0–10 (Enter to skip): "
+MORE_PROMPT = "More below: press Enter to read on: "
+READ_PROMPT = "Press Enter when you have read this: "
+# Rows printed after the safety text before the person is next asked anything (the routine's
+# introduction, the keys, the pain question): if the text and these do not fit, the top of the
+# text would scroll away unread, so the person is asked to press Enter first.
+AFTER_SAFETY_ROWS = 8
 
 
 def ask_pain(ask: Callable[[str], str | None], *, after: bool = False, output: Output) -> int | None:
@@ -46,26 +53,52 @@ def confirmed(ask: Callable[[str], str | None]) -> bool:
     return answer is not None and answer.strip().lower() not in ("q", "quit", "n", "no")
 
 
-def first_run_safety(paths: Paths, warning: str, *, output: Output) -> bool:
-    """Show the urgent signs before the very first routine; True if shown now."""
+def first_run_safety(paths: Paths, warning: str, *, runtime: Runtime, output: Output) -> bool:
+    """Show the urgent signs before the very first routine; True if shown now.
+
+    On a terminal it is never scrolled away unread: where it does not fit, it is shown a
+    screenful at a time, and where what comes after it would push it off the screen, the
+    person presses Enter when they have read it. It counts as shown once it all has been.
+    """
     marker = paths.data_dir / "safety-shown"
     if marker.exists():
         return False
-    show_safety(output, warning)
+    if not runtime.interactive:
+        show_safety(output, warning)
+    else:
+        screen = output.console().height
+        pages = safety_pages(output, warning, rows=screen - 1)  # the last row for the prompt
+        for page in pages[:-1]:
+            show_safety_page(output, page)
+            runtime.ask(MORE_PROMPT)
+        show_safety_page(output, pages[-1])
+        if len(pages) > 1 or pages[-1].rows + AFTER_SAFETY_ROWS > screen:
+            runtime.ask(READ_PROMPT)
     with contextlib.suppress(OSError):  # if it cannot be marked, it is shown again: better than never
         os.close(os.open(marker, os.O_CREAT | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600))  # owner-only
     return True
 
 
-def persistence_check(db: HistoryStore, *, runtime: Runtime, output: Output) -> None:
-    """Say so before the routine if the person's pain has persisted over their recent check-ins."""
-    from stretchcoach.history.queries import checkins
+def rule_gate(db: HistoryStore, *, runtime: Runtime, output: Output) -> None:
+    """Before a routine: if the rule says stop (a stop in force, or pain that persists), say why,
+    and go on only if the person types yes, each time, which is recorded. ``--yes`` is not
+    enough, and without a terminal to type at the routine does not start.
 
-    now = runtime.now()
-    recent = checkins(db, since=now - timedelta(days=rule.WINDOW_DAYS))
-    state = rule.persistence(recent, now=now)
-    if state.persists:
-        output.print(persists_panel(state))
+    Raises :class:`StretchcoachError` with :attr:`ExitCode.STOP` when it does not start.
+    """
+    from stretchcoach.history import queries, rule_events
+    from stretchcoach.views.rule import show_rule
+
+    state = queries.rule_state(db, now=runtime.now())
+    if not state.binding:
+        return
+    show_rule(output, state)
+    if not runtime.interactive:
+        raise StretchcoachError(GO_ON_REFUSED, exit_code=ExitCode.STOP)
+    answer = runtime.ask(GO_ON_PROMPT)
+    if (answer or "").strip().lower() != "yes":
+        raise StretchcoachError(NOT_STARTED, exit_code=ExitCode.STOP)
+    rule_events.record(db, rule_events.WENT_ON, at=runtime.now(), reason=state.reason)
 
 
 def open_history(paths: Paths, *, reset: bool, runtime: Runtime, output: Output) -> HistoryStore:

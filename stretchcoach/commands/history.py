@@ -35,3 +35,15 @@ def show_history(
         output.error(note)
     report = build_report(db_path, days=days, now=now, names=names)
     history_view.show_history(output, report, now=now, as_json=as_json, as_csv=as_csv)
+
+
+def record_seen_doctor(*, db_path: Path, now: datetime, output: Output) -> None:
+    """Record a doctor's visit now: it ends a stop in force, and the rule's window starts again."""
+    from stretchcoach.history import queries, rule_events
+    from stretchcoach.history.store import open_for_writing
+
+    with open_for_writing(db_path) as store:
+        before = queries.rule_state(store, now=now)
+        rule_events.record(store, rule_events.SEEN_DOCTOR, at=now)
+        after = queries.rule_state(store, now=now)
+    history_view.show_seen_doctor(output, before=before, after=after)

@@ -16,6 +16,7 @@ from stretchcoach.core import rule
 from stretchcoach.core.model import Catalog
 from stretchcoach.core.plan import Plan, PlanOptions, plan_routine
 from stretchcoach.core.session import Outcome, RoutineSession
+from stretchcoach.errors import ExitCode
 from stretchcoach.paths import Paths
 from stretchcoach.views import routine as routine_view
 from stretchcoach.views.output import Output
@@ -32,7 +33,8 @@ _NO_PAIN_AFTER = (Outcome.INTERRUPTED, Outcome.TERMINATED, Outcome.HANGUP)
 @dataclass(frozen=True)
 class RunOptions:
     confirm: bool = True  # on a terminal, wait for Enter before starting
-    bell: bool = True
+    sound: str = "auto"  # a live.sound.SoundMode: auto, chime, bell or off
+    volume: int = 100  # of the chimes, 0 to 100
     voice: bool = False
     on_step: str | None = None
     checkin: bool = True  # ask for pain before and after, on a terminal
@@ -53,24 +55,33 @@ def print_plan(plan: Plan, *, as_json: bool, output: Output) -> None:
 NO_KEYS = "Keys: none, as standard input is not a terminal; Ctrl-C stops the routine."
 
 
-def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime: Runtime, output: Output) -> Outcome:
-    """Follow ``plan``: the safety first, a check-in, the routine itself, a check-in, the summary."""
+def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime: Runtime, output: Output) -> ExitCode:
+    """Follow ``plan``: the safety first, the rule, a check-in, the routine itself, a check-in, the
+    summary. Returns the exit code: the outcome's, or :attr:`ExitCode.STOP` when the rule says stop."""
     # Imported here: `routine --plan` needs none of the prompts, the cues or the terminal.
-    from stretchcoach.commands.checkins import ask_pain, confirmed, first_run_safety, open_history, persistence_check
-    from stretchcoach.live.cues import Cues, parse_hook
-    from stretchcoach.live.speech import find_speech_command
+    from stretchcoach.commands.checkins import ask_pain, confirmed, first_run_safety, open_history, rule_gate
+    from stretchcoach.live.cues import parse_hook, routine_cues
+    from stretchcoach.live.sound import SoundMode
 
     hook = parse_hook(options.on_step) if options.on_step else None
     interactive = runtime.interactive
     db = open_history(paths, reset=options.reset_history, runtime=runtime, output=output)
     cues: Cues | None = None
     try:
-        first_run = first_run_safety(paths, warning, output=output)  # it has the warning: not twice
+        first_run = first_run_safety(paths, warning, runtime=runtime, output=output)  # it has the warning: not twice
+        rule_gate(db, runtime=runtime, output=output)  # before anything else is asked or shown
         routine_view.show_intro(output, plan, warning, with_warning=not first_run)
-        persistence_check(db, runtime=runtime, output=output)
-        speech = find_speech_command() if options.voice else None
-        if options.voice and speech is None:
-            output.print("Voice: no speech command found (espeak-ng, espeak, spd-say or say); going on without it.")
+        notes: list[str] = []  # lines for the person while the routine runs, from the cues and the saver
+        cues, said = routine_cues(
+            sound=SoundMode(options.sound),
+            volume=options.volume,
+            voice=options.voice,
+            hook=hook,
+            bell_out=runtime.bell_out,
+            notes=notes,
+        )
+        for line in said:
+            output.print(line)
         pain_before = options.pain_before
         if pain_before is None and options.checkin and interactive:
             pain_before = ask_pain(runtime.ask, output=output)
@@ -78,14 +89,13 @@ def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime:
             output.print(NO_KEYS)
         if options.confirm and interactive and not confirmed(runtime.ask):
             output.print("Cancelled.")
-            return Outcome.QUIT
+            return Outcome.QUIT.exit_code
 
-        notes: list[str] = []  # lines for the person while the routine runs, from the cues and the saver
-        cues = Cues(bell_out=runtime.bell_out if options.bell else None, speech=speech, hook=hook, notes=notes)
         saver = _start_saving(db, plan, paths, runtime, notes, pain_before=pain_before)
         session = _follow(plan, runtime=runtime, cues=cues, notes=notes, saver=saver, output=output)
         outcome = session.outcome or Outcome.QUIT
         saver.recorder.finish(session, ended_at=runtime.now())  # one try now; the last wait is below
+        verdict = rule.after_routine(pain_before, None, hurt=outcome is Outcome.HURT)
         try:
             pain_after = options.pain_after
             if pain_after is None and options.checkin and interactive and outcome not in _NO_PAIN_AFTER:
@@ -98,7 +108,7 @@ def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime:
         except OSError:  # the terminal is gone (SIGHUP): the history has it all, or says below
             pass
         _finish_saving(saver, runtime, signalled=outcome in _NO_PAIN_AFTER, output=output)
-        return outcome
+        return ExitCode.STOP if verdict.stop else outcome.exit_code
     finally:
         db.close()
         if cues is not None:  # after the summary: the last words and hooks get a moment, then are ended

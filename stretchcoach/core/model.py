@@ -46,6 +46,8 @@ class Phase:
 class Hold:
     """Hold a position for ``seconds``, once per side when ``sides`` is given.
 
+    ``minimum``, when not 0, is the least the hold may ever be ("hold it for at
+    least 30 seconds"): no option, key or fit to a time goes below it.
     ``side_cues``, when given, says what each side means in words (one per side,
     in the same order): "Left knee to your chest; push your right leg down".
     """
@@ -53,6 +55,7 @@ class Hold:
     seconds: int
     sides: tuple[Side, ...] = ()
     side_cues: tuple[str, ...] = ()
+    minimum: int = 0
 
     def side_cue(self, side: Side) -> str | None:
         return self.side_cues[self.sides.index(side)] if self.side_cues and side in self.sides else None
@@ -62,19 +65,27 @@ class Hold:
         return self.seconds * max(1, len(self.sides))
 
     def summary(self) -> str:
+        length = f"at least {self.seconds} s" if self.minimum == self.seconds else f"{self.seconds} s"
         if len(self.sides) > 1:
-            return f"{self.seconds} s × {len(self.sides)} sides"
-        if self.sides:
-            return f"{self.seconds} s, {self.sides[0].value} side"
-        return f"{self.seconds} s"
+            length = f"{length} × {len(self.sides)} sides"
+        elif self.sides:
+            length = f"{length}, {self.sides[0].value} side"
+        if self.minimum and self.minimum != self.seconds:
+            length = f"{length} (at least {self.minimum} s)"
+        return length
 
 
 @dataclass(frozen=True)
 class Cycle:
-    """A list of phases repeated ``reps`` times."""
+    """A list of phases repeated ``reps`` times.
+
+    ``deeper``, when not 0, is how much longer each position may be held for a
+    deeper stretch ("you can also hold each position for a few seconds").
+    """
 
     phases: tuple[Phase, ...]
     reps: int
+    deeper: int = 0
 
     @property
     def total_seconds(self) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -14,12 +14,17 @@ from stretchcoach.core.suggest import did_you_mean
 from stretchcoach.core.words import SWITCH_CUE, hold_cue, prep_cue, rest_cue
 from stretchcoach.errors import StretchcoachError
 
-# --minutes scales holds and repetitions only within these bounds: shorter holds
-# stop being a stretch, longer ones stop being comfortable. Breathing phases
-# keep their pace; only the number of rounds changes.
+# --minutes changes holds, rounds and the time between stretches only within
+# these bounds. A hold never goes below its own minimum (the article's "at least
+# 30 seconds"); one without a minimum never below MIN_HOLD, where it stops being
+# a stretch. Longer than MAX_HOLD stops being comfortable. "Repeat this several
+# times": never fewer than MIN_REPS rounds. Breathing phases keep their pace.
 MIN_HOLD, MAX_HOLD = 15, 120
-MIN_REPS, MAX_REPS = 2, 20
-HOLD_STEP = 5  # scaled holds are rounded to multiples of 5 s
+MIN_REPS, MAX_REPS = 3, 20
+MIN_PREP = 5  # the least time a fit leaves to get into a starting position
+HOLD_STEP = 5  # holds and gaps change in steps of 5 s
+
+DEEPER_CUE = "Hold it there"
 
 
 @dataclass(frozen=True)
@@ -34,13 +39,14 @@ class PlanOptions:
     only: tuple[str, ...] = ()
     skip: tuple[str, ...] = ()
     minutes: float | None = None
+    deeper: bool = False  # hold each position of a cycle that allows it a few seconds more
 
 
 @dataclass(frozen=True)
 class Plan:
     routine: Routine
     steps: tuple[Step, ...]
-    changes: tuple[str, ...] = ()  # what --minutes changed, in words
+    changes: tuple[str, ...] = ()  # what --minutes or --deeper changed, in words
 
     @property
     def total_seconds(self) -> int:
@@ -81,6 +87,18 @@ class _Item:
     stretch: Stretch
     hold: int | None
     reps: int | None
+    deeper: int = 0  # seconds each position of a cycle is held still after it
+
+    @property
+    def least_hold(self) -> int:
+        """The shortest a fit may make this hold: its minimum, else MIN_HOLD (or its own, if shorter)."""
+        assert isinstance(self.stretch.timing, Hold) and self.hold is not None
+        return self.stretch.timing.minimum or min(self.hold, MIN_HOLD)
+
+    @property
+    def least_reps(self) -> int:
+        assert self.reps is not None
+        return min(self.reps, MIN_REPS)
 
 
 def find_routine(catalog: Catalog, routine_id: str) -> Routine:
@@ -99,11 +117,25 @@ def plan_routine(catalog: Catalog, routine: Routine, options: PlanOptions | None
     )
     items = _select(catalog, routine, options)
     changes: tuple[str, ...] = ()
+    if options.deeper:
+        deeper = [i.stretch.name for i in items if i.deeper]
+        if not deeper:
+            raise StretchcoachError(f"--deeper: no stretch of this routine ({_names(items)}) has positions to hold")
+        changes = (f"deeper: each position of {', '.join(deeper)} held {_deeper_seconds(items)} more",)
     if options.minutes is not None:
         if not math.isfinite(options.minutes):
             raise StretchcoachError(f"--minutes: expected a number of minutes, got {options.minutes}")
-        items, changes = _fit(routine, items, round(options.minutes * 60))
+        routine, items, fitted = _fit(routine, items, round(options.minutes * 60))
+        changes += fitted
     return Plan(routine=routine, steps=tuple(_steps(routine, items)), changes=changes)
+
+
+def _names(items: list[_Item]) -> str:
+    return ", ".join(dict.fromkeys(i.stretch.name for i in items))
+
+
+def _deeper_seconds(items: list[_Item]) -> str:
+    return " or ".join(dict.fromkeys(f"{i.deeper} s" for i in items if i.deeper))
 
 
 def _pick(override: int | None, value: int) -> int:
@@ -125,11 +157,20 @@ def _select(catalog: Catalog, routine: Routine, options: PlanOptions) -> list[_I
         if stretch is None:  # the loader checks references; a merged catalog may still drop one
             raise StretchcoachError(f"routine '{routine.id}' names '{entry.stretch}', which is not in the catalog")
         if isinstance(stretch.timing, Hold):
-            hold = options.hold or entry.hold or stretch.timing.seconds
+            least = stretch.timing.minimum
+            if options.hold is not None and options.hold < least:
+                raise StretchcoachError(
+                    f"--hold {human_seconds(options.hold)}: {stretch.name} is held for at least {least} s; "
+                    f"give {least} s or more"
+                )
+            # A routine's own hold is checked against its stretch when read; one whose stretch was
+            # replaced since (by a catalog of your own) still never goes below the new minimum.
+            hold = options.hold or max(entry.hold or stretch.timing.seconds, least)
             items.append(_Item(stretch, hold=hold, reps=None))
         else:
             reps = options.reps or entry.reps or stretch.timing.reps
-            items.append(_Item(stretch, hold=None, reps=reps))
+            deeper = stretch.timing.deeper if options.deeper else 0
+            items.append(_Item(stretch, hold=None, reps=reps, deeper=deeper))
     if not items:
         raise StretchcoachError(f"--only/--skip leave nothing of routine '{routine.id}' to do")
     return items
@@ -163,61 +204,113 @@ def _steps(routine: Routine, items: list[_Item]) -> Iterable[Step]:
                         reps=item.reps,
                         breath=phase.breath,
                     )
+                    if item.deeper:
+                        yield Step(
+                            StepKind.PHASE, stretch, item.deeper, DEEPER_CUE, rep=rep, reps=item.reps, still=True
+                        )
 
 
 def _total(routine: Routine, items: list[_Item]) -> int:
-    return sum(step.seconds for step in _steps(routine, items))
-
-
-def _scaled(items: list[_Item], factor: float) -> list[_Item]:
-    result = []
+    """What the steps of ``_steps(routine, items)`` add up to, without making them."""
+    total = routine.rest * (len(items) - 1) + routine.prep * len(items)
     for item in items:
-        if item.hold is not None:
-            hold = round(item.hold * factor / HOLD_STEP) * HOLD_STEP
-            result.append(replace(item, hold=min(MAX_HOLD, max(MIN_HOLD, hold))))
+        timing = item.stretch.timing
+        if isinstance(timing, Hold):
+            assert item.hold is not None
+            sides = max(1, len(timing.sides))
+            total += item.hold * sides + routine.switch * (sides - 1)
         else:
             assert item.reps is not None
-            result.append(replace(item, reps=min(MAX_REPS, max(MIN_REPS, round(item.reps * factor)))))
-    return result
+            total += item.reps * sum(phase.seconds + item.deeper for phase in timing.phases)
+    return total
 
 
-def _fit(routine: Routine, items: list[_Item], target: int) -> tuple[list[_Item], tuple[str, ...]]:
-    """Scale holds and reps so the whole routine takes about ``target`` seconds."""
+def _fit(routine: Routine, items: list[_Item], target: int) -> tuple[Routine, list[_Item], tuple[str, ...]]:
+    """Change rounds, gaps and holds so the routine takes as close to ``target`` seconds as it can,
+    and never more. Shorter: rounds go first, then the rest between stretches, then get-ready
+    time, and only then holds, never below their least. Longer: holds and rounds grow together."""
     if target <= 0:
         raise StretchcoachError("--minutes: expected a time greater than zero")
-    # The total only grows with the factor, so search the factor by halving, over a
-    # range wide enough that every hold and rep count can reach both of its bounds.
-    smallest = min([i.hold for i in items if i.hold] + [i.reps for i in items if i.reps])
-    top = 2.0 * max(MAX_HOLD, MAX_REPS) / smallest
-    low, high = 0.0, top
-    best = items
-    below, above = 0, None  # the nearest totals found under and over the target
-    for _ in range(50):
-        middle = (low + high) / 2
-        candidate = _scaled(items, middle)
-        total = _total(routine, candidate)
-        if abs(total - target) < abs(_total(routine, best) - target):
-            best = candidate
-        if total < target:
-            low, below = middle, max(below, total)
-        else:
-            high, above = middle, total if above is None else min(above, total)
-    total = _total(routine, best)
-    tolerance = max(30, target // 10)
-    if abs(total - target) > tolerance:
-        shortest = _total(routine, _scaled(items, 0.0))
-        longest = _total(routine, _scaled(items, top))
-        if target < shortest:
-            limit = f"the shortest it can be is {human_seconds(shortest)} (--only or --skip leave stretches out)"
-        elif target > longest:
-            limit = f"the longest it can be is {human_seconds(longest)} (--prep, --rest and --switch add time)"
-        else:  # holds and rounds change in steps: the target falls between two of them
-            limit = f"the nearest it can be is {human_seconds(below)} or {human_seconds(above or longest)}"
-        raise StretchcoachError(f"--minutes: routine '{routine.id}' cannot fit {human_seconds(target)}; {limit}")
-    changes = [f"fitted to {human_seconds(target)}: {human_seconds(total)} in all"]
-    for old, new in zip(items, best, strict=True):
+    total = _total(routine, items)
+    if total > target:
+        fitted = next(((r, i) for r, i in _shorter(routine, items) if _total(r, i) <= target), None)
+        if fitted is None:
+            *_, (shortest_routine, shortest_items) = _shorter(routine, items)
+            shortest = human_seconds(_total(shortest_routine, shortest_items))
+            raise StretchcoachError(
+                f"--minutes: routine '{routine.id}' cannot fit in {human_seconds(target)}; the shortest it can be "
+                f"is {shortest}, with holds at their least and rounds, rest and get-ready cut "
+                "(--only or --skip leave stretches out)"
+            )
+        new_routine, new_items = fitted
+    else:
+        new_routine, new_items = routine, _longer(routine, items, target)
+    done = _total(new_routine, new_items)
+    changes = [f"fitted to {human_seconds(target)}: {human_seconds(done)} in all"]
+    if done < target - max(30, target // 10):
+        changes[0] += f", as long as it can be (holds up to {MAX_HOLD} s, up to {MAX_REPS} rounds)"
+    for label, old_gap, new_gap in (
+        ("rest between stretches", routine.rest, new_routine.rest),
+        ("get-ready time", routine.prep, new_routine.prep),
+    ):
+        if old_gap != new_gap:
+            changes.append(f"{label}: {old_gap} s → {new_gap} s")
+    for old, new in zip(items, new_items, strict=True):
         if old.hold != new.hold:
             changes.append(f"{new.stretch.name}: hold {old.hold} s → {new.hold} s")
         if old.reps != new.reps:
             changes.append(f"{new.stretch.name}: {old.reps} → {new.reps} rounds")
-    return best, tuple(changes)
+    return new_routine, new_items, tuple(changes)
+
+
+def _shorter(routine: Routine, items: list[_Item]) -> Iterator[tuple[Routine, list[_Item]]]:
+    """Ever shorter versions of the routine, each a small step from the one before, in the order
+    things are given up: a round at a time (of the cycle with the most), rest, get-ready time,
+    then the hold furthest above its least, down to the next multiple of 5 s. The last is the shortest there can be."""
+    yield routine, items
+    while cycles := [n for n, item in enumerate(items) if item.reps is not None and item.reps > item.least_reps]:
+        n = max(cycles, key=lambda n: items[n].reps or 0)
+        items = [*items[:n], replace(items[n], reps=(items[n].reps or 0) - 1), *items[n + 1 :]]
+        yield routine, items
+    while routine.rest > 0:
+        routine = replace(routine, rest=max(0, routine.rest - HOLD_STEP))
+        yield routine, items
+    while routine.prep > MIN_PREP:
+        routine = replace(routine, prep=max(MIN_PREP, routine.prep - HOLD_STEP))
+        yield routine, items
+    while holds := [n for n, item in enumerate(items) if item.hold is not None and item.hold > item.least_hold]:
+        n = max(holds, key=lambda n: (items[n].hold or 0) - items[n].least_hold)
+        item = items[n]
+        assert item.hold is not None
+        shorter = (item.hold - 1) // HOLD_STEP * HOLD_STEP  # the next multiple of 5 s down
+        items = [*items[:n], replace(item, hold=max(item.least_hold, shorter)), *items[n + 1 :]]
+        yield routine, items
+
+
+def _longer(routine: Routine, items: list[_Item], target: int) -> list[_Item]:
+    """Holds and rounds scaled up together (never down), to the longest total within ``target``."""
+
+    def scaled(factor: float) -> list[_Item]:
+        result = []
+        for item in items:
+            if item.hold is not None:
+                hold = round(item.hold * factor / HOLD_STEP) * HOLD_STEP
+                result.append(replace(item, hold=max(item.hold, min(MAX_HOLD, hold))))
+            else:
+                assert item.reps is not None
+                result.append(replace(item, reps=max(item.reps, min(MAX_REPS, round(item.reps * factor)))))
+        return result
+
+    # The total only grows with the factor: search it by halving, over a range wide enough
+    # for every hold and round count to reach its upper bound.
+    smallest = min([i.hold for i in items if i.hold] + [i.reps for i in items if i.reps])
+    low, high = 1.0, 2.0 * max(MAX_HOLD, MAX_REPS) / smallest
+    best = items
+    for _ in range(50):
+        middle = (low + high) / 2
+        candidate = scaled(middle)
+        if _total(routine, candidate) <= target:
+            low, best = middle, candidate
+        else:
+            high = middle
+    return best

@@ -44,3 +44,21 @@ SPOKEN_STOP = "Stopping now. If your pain persists or worsens, stop these stretc
 HURT_ADVICE = f"You stopped because it hurt. {STOP_ADVICE}"
 WORSENED_ADVICE = f"Your pain is worse after the routine than before it. {STOP_ADVICE}"
 RISING_ADVICE = "Your pain is a little higher than before. If it keeps rising, stop and see a doctor."
+
+# The rule in force (a stop, or pain that persists): before each routine, and in `history`.
+RULE_STOP_TITLE = "Stop and see a doctor"
+PERSISTS_TITLE = "Your pain persists"
+SEEN_DOCTOR_HINT = (
+    "Once you have seen a doctor, record it with `stretchcoach history --seen-doctor`. "
+    "A routine finished later without your pain getting worse also ends this."
+)
+PERSISTS_HINT = "Once you have seen a doctor, record it with `stretchcoach history --seen-doctor`."
+GO_ON_PROMPT = "Type yes to go on anyway, or press Enter to stop: "
+GO_ON_REFUSED = (
+    "not started: the rule says stop and see a doctor. To do a routine anyway, run it in a terminal and type "
+    "yes when asked (--yes is not enough); once you have seen a doctor, run `stretchcoach history --seen-doctor`."
+)
+NOT_STARTED = "not started: stop these stretches and see a doctor."
+SEEN_DOCTOR_AFTER = (
+    "Follow your doctor's advice; if your pain persists or worsens, stop these stretches and see them again."
+)

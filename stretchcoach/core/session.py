@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from stretchcoach.core.model import Side
+from stretchcoach.core.model import Cycle, Hold, Side
 from stretchcoach.core.plan import Plan
 from stretchcoach.core.steps import Step, StepKind
 from stretchcoach.errors import ExitCode
@@ -46,7 +46,7 @@ class Outcome(StrEnum):
         return {
             Outcome.COMPLETED: ExitCode.OK,
             Outcome.QUIT: ExitCode.RUNTIME,
-            Outcome.HURT: ExitCode.RUNTIME,
+            Outcome.HURT: ExitCode.STOP,
             Outcome.INTERRUPTED: ExitCode.INTERRUPTED,
             Outcome.TERMINATED: ExitCode.TERMINATED,
             Outcome.HANGUP: ExitCode.HANGUP,
@@ -242,12 +242,26 @@ class RoutineSession:
         return self._enter(index, now, now)
 
     def adjust(self, seconds: int, now: float) -> list[Event]:
-        """Add or take time from the current step; breathing phases keep their pace."""
-        if self.finished or self.step.kind is StepKind.PHASE:
+        """Add or take time from the current step, never below what it must be.
+
+        A hold never goes below its minimum. The positions of a cycle keep their pace,
+        except that one that may be held deeper ("hold each position for a few seconds")
+        gets the cycle's ``deeper`` seconds more (or, taking time, back) instead of
+        ``seconds``.
+        """
+        if self.finished:
             return []
-        lowest = math.ceil(self.elapsed(now)) + SHORTEST_STEP - self.step.seconds
+        step, timing = self.step, self.step.stretch.timing
+        floor = -math.inf  # the least self.extra may be, whatever has been done already
+        if step.kind is StepKind.PHASE:
+            if not isinstance(timing, Cycle) or not timing.deeper:
+                return []
+            seconds, floor = (timing.deeper if seconds > 0 else -timing.deeper), 0
+        elif step.kind is StepKind.HOLD and isinstance(timing, Hold):
+            floor = timing.minimum - step.seconds
+        lowest = max(math.ceil(self.elapsed(now)) + SHORTEST_STEP - step.seconds, floor)
         before = self.extra
-        self.extra = max(lowest, self.extra + seconds)
+        self.extra = int(max(lowest, self.extra + seconds))
         if self.remaining(now) > LAST_SECONDS:
             self._announced_last = False
         change = self.extra - before

@@ -27,6 +27,7 @@ class Step:
     rep: int | None = None
     reps: int | None = None
     breath: Breath | None = None
+    still: bool = False  # a phase held still a few seconds more, for a deeper stretch (--deeper)
 
     @property
     def active(self) -> bool:

@@ -6,10 +6,12 @@ never disagree about what it is called.
 
 from __future__ import annotations
 
-from stretchcoach.core.model import Side, Stretch
+from stretchcoach.core.model import Cycle, Hold, Side, Stretch
 from stretchcoach.core.steps import Step, StepKind
 
 SWITCH_CUE = "Switch sides"
+LAST_SECONDS_WORDS = "10 seconds left"  # said (and in plain lines, written) when a hold has 10 seconds left
+SPOKEN_COMPLETE = "Routine complete."  # said as the last step ends; the summary, after the check-in, says how it went
 
 
 def prep_cue(stretch: Stretch) -> str:
@@ -54,12 +56,55 @@ def step_line(step: Step) -> str:
     return f"{name}{side} — hold {step.seconds} s"
 
 
-def spoken(step: Step) -> str:
-    """What the voice says as a step begins: its cue, and before getting ready the stretch's name."""
+def step_details(step: Step) -> tuple[str, ...]:
+    """What a step says beyond its cue, a sentence each, for the voice and the plain lines alike.
+
+    Getting ready: the movement steps (and, for a stretch done in rounds, its tips:
+    its rounds leave no time for them). A hold: what its side means ("Left knee to
+    your chest; push your right leg down") and, at the first hold of a stretch, its
+    tips (child's pose: the pillow), where there is time to say them.
+    """
+    if step.kind is StepKind.PREP:
+        tips = step.stretch.tips if isinstance(step.stretch.timing, Cycle) else ()
+        return (*step.stretch.steps, *(_tip(tip) for tip in tips))
+    if step.kind is StepKind.HOLD:
+        side_cue, tips = _hold_words(step)
+        return (side_cue, *tips) if side_cue else tips
+    return ()
+
+
+def spoken(step: Step, *, seconds: int | None = None) -> str:
+    """What the voice says as a step begins: the whole instruction.
+
+    Getting ready: the stretch's name, the starting position and the movement
+    steps. A hold: the side, what it means, how long (``seconds``, if not the
+    step's own: what is left of it when the words come late), and any tips.
+    Anything else: its cue.
+    """
     cue = step.cue.replace(" — ", ", ")
     if step.kind is StepKind.PREP:
-        return f"{step.stretch.name}. {cue}"
+        return " ".join((f"{step.stretch.name}. {cue}", *step_details(step)))
+    if step.kind is StepKind.HOLD:
+        side_cue, tips = _hold_words(step)
+        if side_cue or tips or seconds is not None:
+            where = f"{_side_name(step.side)}." if step.side else None
+            length = f"{hold_cue(step.seconds if seconds is None else seconds)}."
+            return " ".join(part for part in (where, side_cue, length, *tips) if part)
     return cue
+
+
+def _hold_words(step: Step) -> tuple[str | None, tuple[str, ...]]:
+    """(what the hold's side means, the tips said with it) for a hold step."""
+    timing = step.stretch.timing
+    if not isinstance(timing, Hold):
+        return None, ()
+    side_cue = timing.side_cue(step.side) if step.side else None
+    first = step.side is None or not timing.sides or step.side == timing.sides[0]
+    return side_cue, tuple(_tip(tip) for tip in step.stretch.tips) if first else ()
+
+
+def _tip(tip: str) -> str:
+    return f"Tip: {tip}"
 
 
 def _side_name(side: Side) -> str:

@@ -56,7 +56,20 @@ def m002_application_id(db: sqlite3.Connection) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_application_id]
+def m003_rule_events(db: sqlite3.Connection) -> None:
+    """What the person told stretchcoach about the rule: that they saw a doctor, or that they
+    chose to do a routine anyway while it said stop (and why it said so)."""
+    db.execute(
+        """CREATE TABLE rule_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,                   -- UTC, ISO 8601
+            kind TEXT NOT NULL CHECK (kind IN ('seen-doctor', 'went-on')),
+            reason TEXT                         -- went-on: worsened, hurt or persists
+        )"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_application_id, m003_rule_events]
 
 MIGRATIONS_TABLE = "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
 

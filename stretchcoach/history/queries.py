@@ -8,10 +8,13 @@ error or a row it cannot read back (see :meth:`HistoryStore.reading`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from stretchcoach.core import rule
+from stretchcoach.history import rule_events
 from stretchcoach.history.sql import parse_stored_time, stored_time
+from stretchcoach.localtime import local
 
 if TYPE_CHECKING:
     from stretchcoach.history.store import HistoryStore
@@ -86,6 +89,42 @@ def checkins(store: HistoryStore, *, since: datetime) -> list[tuple[datetime, in
             (stored_time(since),),
         )
         return [(parse_stored_time(at), pain) for at, pain in rows]
+
+
+def rule_state(store: HistoryStore, *, now: datetime) -> rule.RuleState:
+    """What the article's rule says now, from this history (see :func:`stretchcoach.core.rule.rule_state`).
+
+    Only what the rule can use is read: the last routine that said stop and those after it,
+    the check-ins of the last few weeks, and the person's own rule events.
+    """
+    with store.reading() as db:
+        events = rule_events.read(db)
+        stop = db.execute(
+            """SELECT started_at FROM sessions
+               WHERE outcome = 'hurt' OR (outcome IS NOT NULL AND pain_after - pain_before >= ?)
+               ORDER BY started_at DESC, id DESC LIMIT 1""",
+            (rule.WORSE_BY,),
+        ).fetchone()
+        routines = []
+        if stop is not None:
+            rows = db.execute(
+                """SELECT started_at, pain_before, pain_after, outcome FROM sessions
+                   WHERE outcome IS NOT NULL AND started_at >= ?""",
+                (stop[0],),
+            )
+            routines = [
+                rule.Routine(local(parse_stored_time(at)), before, after, outcome)
+                for at, before, after, outcome in rows
+            ]
+        window = now - timedelta(days=rule.WINDOW_DAYS)
+        recent = [(local(at), pain) for at, pain in checkins(store, since=window)]
+    return rule.rule_state(
+        routines,
+        recent,
+        seen_doctor=[local(at) for kind, at, _ in events if kind == rule_events.SEEN_DOCTOR],
+        went_on=[local(at) for kind, at, _ in events if kind == rule_events.WENT_ON],
+        now=local(now),
+    )
 
 
 def completed_days(store: HistoryStore) -> list[date]:

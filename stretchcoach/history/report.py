@@ -14,7 +14,7 @@ from typing import Any
 
 from stretchcoach import localtime
 from stretchcoach.core import rule
-from stretchcoach.core.rule import Persistence, Verdict, after_routine
+from stretchcoach.core.rule import RuleState, Verdict, after_routine
 from stretchcoach.history import queries
 from stretchcoach.history.queries import SessionRow
 from stretchcoach.history.store import HistoryStore, open_for_reading
@@ -28,7 +28,7 @@ class HistoryReport:
     longest_streak: int
     stretches: list[tuple[str, int, float]]  # (id, times done fully, seconds)
     one_sided: list[tuple[datetime, str, str]]
-    persistence: Persistence
+    rule: RuleState
     names: dict[str, str] = field(default_factory=dict)  # stretch id -> name, where known
 
     @property
@@ -47,11 +47,7 @@ class HistoryReport:
             "one_side_only": [
                 {"started_at": at.isoformat(), "stretch": sid, "side_skipped": side} for at, sid, side in self.one_sided
             ],
-            "rule": {
-                "persists": self.persistence.persists,
-                "last_verdict": self.last_verdict.value if self.last_verdict else None,
-                "status": self.persistence.describe(),
-            },
+            "rule": rule_json(self.rule, self.last_verdict),
         }
 
 
@@ -70,7 +66,7 @@ def build_report(path: Path, *, days: int, now: datetime, names: dict[str, str])
             longest_streak=0,
             stretches=[],
             one_sided=[],
-            persistence=rule.persistence([], now=now),
+            rule=rule.rule_state([], [], now=localtime.local(now)),
             names=names,
         )
     with store, store.reading():  # the rule's sums over what was read too: a pain that is not a number, say
@@ -80,7 +76,6 @@ def build_report(path: Path, *, days: int, now: datetime, names: dict[str, str])
 def _read(store: HistoryStore, *, days: int, now: datetime, names: dict[str, str]) -> HistoryReport:
     since = now - timedelta(days=days)
     current, longest = rule.streaks(queries.completed_days(store), today=localtime.local(now).date())
-    window = now - timedelta(days=rule.WINDOW_DAYS)
     return HistoryReport(
         days=days,
         sessions=queries.recent_sessions(store, since=since),
@@ -88,6 +83,28 @@ def _read(store: HistoryStore, *, days: int, now: datetime, names: dict[str, str
         longest_streak=longest,
         stretches=queries.stretch_totals(store, since=since),
         one_sided=queries.one_sided(store, since=since),
-        persistence=rule.persistence(queries.checkins(store, since=window), now=now),
+        rule=queries.rule_state(store, now=now),
         names=names,
     )
+
+
+def rule_json(state: RuleState, last_verdict: Verdict | None) -> dict[str, Any]:
+    """The rule's state for `history --json`: whether it says stop, why, and since when."""
+    stop = state.stop
+    return {
+        "binding": state.binding,
+        "reason": state.reason,
+        "stop": None
+        if stop is None
+        else {
+            "at": stop.routine.at.isoformat(),
+            "verdict": stop.reason.value,
+            "pain_before": stop.routine.pain_before,
+            "pain_after": stop.routine.pain_after,
+            "went_on": [at.isoformat() for at in stop.went_on],
+        },
+        "persists": state.persistence.persists,
+        "persistence": state.persistence.describe(),
+        "seen_doctor": state.seen_doctor.isoformat() if state.seen_doctor else None,
+        "last_verdict": last_verdict.value if last_verdict else None,
+    }

@@ -1,4 +1,13 @@
-"""The terminal bell's patterns: 1 bell to switch sides, 2 for the next stretch, 3 when done.
+"""Which sound each event makes, and the terminal bell's patterns for the few that ring it.
+
+:func:`cue_sound` is the one place that decides what is heard: the chimes play
+its sound, and the bell rings the pattern of that same sound (:func:`bell_count`),
+so the two never disagree. The bell keeps to three patterns, each a count: 1 bell
+to switch sides, 2 for the next stretch, 3 when done. The terminal bell has one
+voice, so a fourth count or a bell every breath would not be learnt in one
+routine, and a bell every 4 seconds of cat-cow is noise (some terminals flash
+the screen for each). So the bell stays silent for the start of a hold, the
+breaths, the ticks and the warning; the voice, if on, still says them.
 
 Bells are scheduled as times and rung by the routine loop when they fall due, so
 nothing waits. They never pile up: each batch of events rings one pattern, its
@@ -11,25 +20,46 @@ STALE_BELLS behind is dropped; and a routine stopped early drops them all.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import IO
 
-from stretchcoach.core.session import Event, EventKind, Outcome
+from stretchcoach.core.model import Breath
+from stretchcoach.core.session import Event, EventKind, Outcome, RoutineSession
 from stretchcoach.core.steps import StepKind
+from stretchcoach.live.sound import Sound
 
 BELL_GAP = 0.35  # seconds between the bells of one pattern, so they are heard apart
 STALE_BELLS = 1.0  # a pattern this late (the process was stopped, the machine stalled) is not rung at all
 
 # How many bells mean what.
 SWITCH_BELLS, NEXT_STRETCH_BELLS, DONE_BELLS = 1, 2, 3
+BELLS = {Sound.SWITCH: SWITCH_BELLS, Sound.NEXT: NEXT_STRETCH_BELLS, Sound.DONE: DONE_BELLS}
+
+TICKS = 3  # a tick in each of a hold's last 3 seconds
+TICK_AFTER_START = 1.0  # ...but none in a hold's first second: its start has a sound of its own
+
+_BREATHS = {Breath.INHALE: Sound.INHALE, Breath.EXHALE: Sound.EXHALE}
 
 
-def bell_count(event: Event) -> int:
-    """1 bell: switch sides. 2: on to the next stretch. 3: routine done."""
+def cue_sound(event: Event) -> Sound | None:
+    """The sound an event makes (None: none).
+
+    - done: the routine is done (completed);
+    - warning: stopped, "this hurts";
+    - switch: switch sides (with --switch 0, the other side's hold right after the first);
+    - next: a rest, a get-ready, or the first step of a new stretch;
+    - start: a hold begins, or a movement that is not a breath (a twist to one side,
+      a position held still with --deeper);
+    - inhale, exhale: a breathing phase begins.
+
+    The very first step is silent: the person has just started the routine. Any
+    other end (q, Ctrl-C, a signal) is silent too. Ticks are not events: see
+    :func:`tick_times`.
+    """
     if event.kind is EventKind.FINISHED:
-        return DONE_BELLS if event.detail == Outcome.COMPLETED.value else 0
+        return {Outcome.COMPLETED.value: Sound.DONE, Outcome.HURT.value: Sound.WARNING}.get(event.detail)
     if event.kind is not EventKind.STEP or event.step is None or event.previous is None:
-        return 0
+        return None
     step, previous = event.step, event.previous
     changed_side = (
         step.kind is StepKind.HOLD
@@ -38,10 +68,33 @@ def bell_count(event: Event) -> int:
         and step.side != previous.side
     )
     if step.kind is StepKind.SWITCH or changed_side:  # with --switch 0 the sides follow each other
-        return SWITCH_BELLS
-    if event.step.stretch.id != event.previous.stretch.id or event.step.kind is StepKind.REST:
-        return NEXT_STRETCH_BELLS if event.previous.kind is not StepKind.REST else 0
-    return 0
+        return Sound.SWITCH
+    if step.stretch.id != previous.stretch.id or step.kind in (StepKind.REST, StepKind.PREP):
+        return Sound.NEXT
+    if step.breath is not None:
+        return _BREATHS[step.breath]
+    return Sound.START
+
+
+def bell_count(event: Event) -> int:
+    """1 bell: switch sides. 2: on to the next stretch. 3: routine done. 0 for every other sound.
+
+    The next stretch rings once: at the rest, not again at the get-ready after it.
+    """
+    sound = cue_sound(event)
+    count = BELLS.get(sound, 0) if sound is not None else 0
+    if count == NEXT_STRETCH_BELLS and event.previous is not None and event.previous.kind is StepKind.REST:
+        return 0
+    return count
+
+
+def tick_times(session: RoutineSession) -> Sequence[float]:
+    """When the current step's ticks fall: each of a hold's last TICKS seconds (none while paused)."""
+    if session.finished or session.paused or session.step.kind is not StepKind.HOLD:
+        return ()
+    deadline = session.deadline()
+    earliest = session.step_started + TICK_AFTER_START
+    return tuple(t for t in (deadline - k for k in range(TICKS, 0, -1)) if t >= earliest - 1e-9)
 
 
 class Bells:

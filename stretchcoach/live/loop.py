@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from stretchcoach.core.model import Cycle, Hold
 from stretchcoach.core.plan import Plan
-from stretchcoach.core.session import ADJUST_SECONDS, Event, Outcome, RoutineSession
-from stretchcoach.core.steps import StepKind
+from stretchcoach.core.session import ADJUST_SECONDS, Event, EventKind, Outcome, RoutineSession
+from stretchcoach.core.steps import Step, StepKind
 from stretchcoach.live.cues import Cues
 from stretchcoach.live.terminal import CONTINUE, HANGUP, INTERRUPT, RESIZE, SUSPEND, TERMINATE, InputSource
 
 Clock = Callable[[], float]
 
 _SIGNAL_OUTCOMES = {INTERRUPT: Outcome.INTERRUPTED, TERMINATE: Outcome.TERMINATED, HANGUP: Outcome.HANGUP}
+KEY_MESSAGE_SECONDS = 3.0  # what a key press says ("+10 s on this step") stays this long, or to the next step
 
 
 class Display(Protocol):
@@ -66,8 +68,8 @@ def run_routine(
         loop.emit(session.update(now), now)
         if session.finished:
             break
-        display.show(session, now, loop.take_message())
-        timeout = min(session.next_change(now), cues.next_due(now))
+        display.show(session, now, loop.take_message(now))
+        timeout = min(session.next_change(now), cues.next_due(now), loop.message_due(now))
         for item in inputs.wait(max(0.0, timeout)):
             loop.handle(item, clock())
             if session.finished:
@@ -111,26 +113,39 @@ class _Loop:
         self.notes = notes
         self.resume_after_suspend = resume_after_suspend
         self.message = ""
+        self.message_until: float | None = None  # when a key's message goes; None: a note, kept until a key
 
     def emit(self, events: list[Event], now: float) -> None:
         if not events:
             return
         if self.observe is not None:  # saved before it is announced: what was seen to end is on disk
             self.observe(self.session)
+        if self.message_until is not None and any(event.kind is EventKind.STEP for event in events):
+            self.say("")  # a key's message was about the step that has just ended
         self.display.events(events, self.session, now)
         self.cues.handle(events, self.session, now)
 
-    def take_message(self) -> str:
-        """The line to show under the view: the newest notes, until a key replaces them."""
+    def say(self, message: str, until: float | None = None) -> None:
+        self.message, self.message_until = message, until
+
+    def take_message(self, now: float) -> str:
+        """The line to show under the view: the newest notes, until a key replaces them; a key's
+        own message for :data:`KEY_MESSAGE_SECONDS`, or until the step changes."""
         if self.notes:
-            self.message = " ".join(self.notes)
+            self.say(" ".join(self.notes))
             self.notes.clear()
+        elif self.message_until is not None and now >= self.message_until:
+            self.say("")
         return self.message
+
+    def message_due(self, now: float) -> float:
+        """Seconds until the key's message on screen is due to go (a long time if there is none)."""
+        return 3600.0 if self.message_until is None else max(0.0, self.message_until - now)
 
     def handle(self, item: str, now: float) -> None:
         session = self.session
         if item != RESIZE:
-            self.message = ""
+            self.say("")
         if item in _SIGNAL_OUTCOMES:
             self.emit(session.finish(_SIGNAL_OUTCOMES[item], now), now)
         elif item == SUSPEND:
@@ -154,13 +169,24 @@ class _Loop:
             seconds = ADJUST_SECONDS if item in ("+", "=") else -ADJUST_SECONDS
             events = session.adjust(seconds, now)
             self.emit(events, now)
-            if events:
-                self.message = f"{events[0].detail} on this step"
-            elif session.step.kind is StepKind.PHASE:
-                self.message = "Breathing rounds keep their pace"
-            else:
-                self.message = "This step is as short as it can be"
+            message = _adjusted(session.step, events[0].detail if events else None)
+            self.say(message, until=now + KEY_MESSAGE_SECONDS)
         elif item in ("q", "esc"):
             self.emit(session.finish(Outcome.QUIT, now), now)
         elif item == "h":
             self.emit(session.hurt(now), now)
+
+
+def _adjusted(step: Step, change: str | None) -> str:
+    """What + or - did to ``step`` (``change``, such as "+10 s"), or why it did nothing."""
+    timing = step.stretch.timing
+    if change is not None:
+        deeper = step.kind is StepKind.PHASE and change.startswith("+")
+        return f"{change}: holding this position longer" if deeper else f"{change} on this step"
+    if step.kind is StepKind.PHASE:
+        if isinstance(timing, Cycle) and timing.deeper:
+            return "A round keeps the pace of the breath"
+        return "Rounds keep their pace"
+    if step.kind is StepKind.HOLD and isinstance(timing, Hold) and timing.minimum:
+        return f"{step.stretch.name} is held at least {timing.minimum} s"
+    return "This step is as short as it can be"

@@ -1,4 +1,4 @@
-"""Processes started for the routine's cues (speech, hooks), and how they are ended.
+"""Processes started for the routine's cues (sounds, speech, hooks), and how they are ended.
 
 Each runs in a session of its own, never waited for while the routine runs. What
 it is given on standard input is a file, never a pipe: a pipe holds 64 KiB, and
@@ -25,6 +25,9 @@ HOOK_GRACE = 1.0  # for a hook still running when the routine ends: it may be ju
 SECONDS_PER_WORD, LAST_WORDS_MAX = 0.4, 8.0  # the last words are let finish: about this long a word, at most
 _POLL = 0.05  # while waiting for processes to end
 
+# What a process is for: a hook's leftovers may run until the routine ends; the others are over when they exit.
+HOOK, SPEECH, SOUND, SYNTH = "hook", "speech", "sound", "synth"
+
 
 def speaking_time(words: str) -> float:
     """About how long ``words`` take to say (espeak's default is 175 words a minute), at most LAST_WORDS_MAX."""
@@ -42,10 +45,19 @@ class Child:
 
     process: Any  # a Popen, or a test's stand-in
     started: float
-    words: str | None = None  # what a speech process says; None for a hook
+    words: str | None = None  # what a speech process says
+    role: str = HOOK  # HOOK, SPEECH (says words), SOUND (plays a sound file) or SYNTH (writes speech to a file)
+    until: float | None = None  # when it should be over by itself (a sound's end), if known
     exited: bool = False  # the process itself has exited (not yet reaped)
+    status: int | None = None  # once exited: its exit status, or minus the signal that ended it
+    cut: bool = False  # ended by us while it still ran: how it exited says nothing about it
     terminated_at: float | None = None  # when its group was sent SIGTERM
     killed_at: float | None = None  # when its group was sent SIGKILL
+
+    @property
+    def failed(self) -> bool:
+        """It ended by itself, and not well: a non-zero exit status, or a signal we did not send."""
+        return self.exited and not self.cut and self.status not in (None, 0)
 
 
 def _group_left(pgid: int) -> bool | None:
@@ -68,32 +80,53 @@ def _group_left(pgid: int) -> bool | None:
     return False
 
 
-def _has_exited(process: Any) -> bool:
-    """Whether ``process`` has exited, without reaping it (see :class:`Child`)."""
+def _exit_status(process: Any) -> int | None:
+    """``process``'s exit status (minus the signal that ended it) once it has exited, else None;
+    without reaping it (see :class:`Child`)."""
     try:
-        return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        info = os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
     except (ChildProcessError, AttributeError, TypeError, OSError):  # not a child of ours: a test's stand-in
-        return process.poll() is not None
+        code = process.poll()
+        return None if code is None else int(code)
+    if info is None:
+        return None
+    return info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
 
 
 class Children:
     """The processes started for the cues: started, cut off, reaped and, at the end, ended.
 
     ``spawn`` starts a process (``subprocess.Popen``) and ``signal_group`` signals one
-    with everything it started (``os.killpg``; each runs in its own session).
+    with everything it started (``os.killpg``; each runs in its own session);
+    ``group_left`` says whether anything of a group is left besides its leader.
     """
 
     def __init__(
         self,
         spawn: Callable[..., Any] = subprocess.Popen,
         signal_group: Callable[[int, int], None] = os.killpg,
+        group_left: Callable[[int], bool | None] | None = None,
     ) -> None:
         self.spawn = spawn
         self.signal_group = signal_group
+        self.group_left = group_left or _group_left
         self.children: list[Child] = []
 
-    def start(self, argv: list[str], data: bytes | None, *, now: float, words: str | None = None) -> Child:
-        """Start ``argv`` with ``data`` (if any) on its standard input; raises OSError if it cannot start."""
+    def start(
+        self,
+        argv: list[str],
+        data: bytes | None,
+        *,
+        now: float,
+        words: str | None = None,
+        role: str | None = None,
+        until: float | None = None,
+    ) -> Child:
+        """Start ``argv`` with ``data`` (if any) on its standard input; raises OSError if it cannot start.
+
+        ``role`` is SPEECH when ``words`` are given, else HOOK, unless said; ``until`` is when it
+        should be over by itself, if that is known (how long a sound file plays).
+        """
         stdin = _stdin_holding(data) if data is not None else subprocess.DEVNULL
         try:
             process = self.spawn(
@@ -102,16 +135,20 @@ class Children:
         finally:
             if data is not None:
                 os.close(stdin)
-        child = Child(process, started=now, words=words)
+        child = Child(
+            process, started=now, words=words, role=role or (SPEECH if words is not None else HOOK), until=until
+        )
         self.children.append(child)
         return child
 
-    def running(self, child: Child) -> bool:
-        """Whether ``child`` itself has not exited yet."""
-        return not (child.exited or _has_exited(child.process))
+    def _check(self, child: Child) -> None:
+        """Notice whether ``child`` has exited, and its status."""
+        if not child.exited:
+            child.status = _exit_status(child.process)
+            child.exited = child.status is not None
 
     def hooks_running(self) -> list[Child]:
-        return [c for c in self.children if c.words is None and c.terminated_at is None and not c.exited]
+        return [c for c in self.children if c.role == HOOK and c.terminated_at is None and not c.exited]
 
     def next_due(self, now: float) -> float:
         """Seconds until a process is due its SIGKILL (a large number if none is)."""
@@ -127,32 +164,34 @@ class Children:
     def end(self, child: Child, now: float) -> None:
         """SIGTERM to its group now, SIGKILL KILL_AFTER later if anything is left (see :meth:`reap`)."""
         if child.terminated_at is None:
+            self._check(child)
+            child.cut = not child.exited
             child.terminated_at = now
             self._signal(child, signal.SIGTERM)
 
     def reap(self, now: float, *, closing: bool = False) -> None:
         """Escalate what is due, and reap what is over.
 
-        A voice that has stopped speaking is reaped at once. A hook that has exited may
+        A voice or a sound that has stopped is reaped at once. A hook that has exited may
         have left something running in its group (a sound played in the background,
         say): that is left to run until the routine ends (``closing``), when its group
         gets SIGTERM and then SIGKILL like any other, and only then is it reaped.
         """
         alive = []
         for child in self.children:
-            if not child.exited:
-                child.exited = _has_exited(child.process)
-            if child.exited and (child.words is not None or closing) and _group_left(child.process.pid) is False:
+            self._check(child)
+            hook = child.role == HOOK
+            if child.exited and (not hook or closing) and self.group_left(child.process.pid) is False:
                 with contextlib.suppress(OSError):
                     child.process.poll()  # over, and nothing of it left: reap it
                 continue
-            if child.exited and closing and child.words is None:  # what a hook left behind goes now
+            if child.exited and closing and hook:  # what a hook left behind goes now
                 self.end(child, now)
             due = child.terminated_at is not None and now >= child.terminated_at + KILL_AFTER - 0.005
             if due and child.killed_at is None:
                 self._signal(child, signal.SIGKILL)
                 child.killed_at = now
-            if child.exited and (child.words is not None or child.killed_at is not None):
+            if child.exited and (not hook or child.killed_at is not None):
                 with contextlib.suppress(OSError):
                     child.process.poll()  # reap it: its group is dealt with
                 continue
@@ -163,8 +202,8 @@ class Children:
         """End every process started, and the processes those started.
 
         First a brief moment to finish: the last words as long as they take to say
-        (see :func:`speaking_time`, from when they began), a hook still running
-        HOOK_GRACE. Then SIGTERM to each group, and SIGKILL KILL_AFTER later. Each
+        (see :func:`speaking_time`, from when they began), a sound as long as it
+        plays, a hook still running HOOK_GRACE. Then SIGTERM to each group, and SIGKILL KILL_AFTER later. Each
         process that ends cuts its wait short. An exception (a second Ctrl-C) or
         SIGTERM or SIGHUP meanwhile sends SIGKILL to all that are left at once. Worst
         case, with a voice that never stops: about LAST_WORDS_MAX + KILL_AFTER seconds
@@ -197,6 +236,8 @@ class Children:
         return self._grace_end(child, start)
 
     def _grace_end(self, child: Child, start: float) -> float:
+        if child.until is not None:
+            return min(child.until, child.started + LAST_WORDS_MAX)
         if child.words is not None:
             return child.started + speaking_time(child.words)
         return start + HOOK_GRACE

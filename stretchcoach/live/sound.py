@@ -2,9 +2,10 @@
 
 The sounds ship in the package (``stretchcoach/sounds/*.wav``, made by
 ``scripts/make_sounds.py`` from code). They are played through the first system
-player found, never waited for; the volume is applied to the samples themselves,
-so it works the same with every player. Without a player, or over SSH (where the
-computer's speakers are not where the person is), the terminal bell stands in.
+player found, never waited for (``speaker``); the volume is applied to the
+samples themselves, so it works the same with every player. Without a player, or
+over SSH (where the computer's speakers are not where the person is), the
+terminal bell stands in.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Sound(StrEnum):
     TICK = "tick"  # each of a hold's last three seconds
     DONE = "done"  # the routine is over
     WARNING = "warning"  # stopped: this hurts
+    UPCOMING = "upcoming"  # a reminder (stretchcoach remind --sound): time for a routine
 
     @property
     def meaning(self) -> str:
@@ -49,6 +51,7 @@ _MEANINGS = {
     Sound.TICK: "the last three seconds of a hold, one a second",
     Sound.DONE: "the routine is done",
     Sound.WARNING: "stopped: this hurts",
+    Sound.UPCOMING: "a reminder: time for a routine (stretchcoach remind --sound)",
 }
 
 
@@ -99,6 +102,35 @@ def over_ssh(env: Mapping[str, str] | None = None) -> bool:
     return bool(env.get("SSH_CONNECTION") or env.get("SSH_TTY"))
 
 
+def audio_output(
+    environ: Mapping[str, str] | None = None,
+    *,
+    platform: str = sys.platform,
+    exists: Callable[[str], bool] = os.path.exists,
+    listdir: Callable[[str], list[str]] = os.listdir,
+) -> bool:
+    """Whether this computer has somewhere to play sound: False only when it surely has not.
+
+    On Linux: a sound card that plays (``/dev/snd/pcmC*D*p``), OSS's ``/dev/dsp``, or
+    a PipeWire or PulseAudio server (its socket, or PULSE_SERVER / PIPEWIRE_REMOTE).
+    Elsewhere it cannot be told: True. A speech command that plays by itself gives no
+    sign when nothing can be heard (espeak-ng exits 0), so this is asked for it.
+    """
+    if not platform.startswith("linux"):
+        return True
+    env = os.environ if environ is None else environ
+    if env.get("PULSE_SERVER") or env.get("PIPEWIRE_REMOTE"):
+        return True
+    try:
+        cards = listdir("/dev/snd")
+    except OSError:
+        cards = []
+    if any(name.startswith("pcmC") and name.endswith("p") for name in cards) or exists("/dev/dsp"):
+        return True
+    runtime_dir = env.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"
+    return any(exists(f"{runtime_dir}/{socket}") for socket in ("pulse/native", "pipewire-0"))
+
+
 @dataclass(frozen=True)
 class Choice:
     """How sounds will be made: by ``player`` (chimes), by the bell (``bell``), or not at all."""
@@ -108,48 +140,94 @@ class Choice:
     note: str | None = None  # said once before the routine, when the choice is not what was asked
 
 
-def choose(mode: SoundMode, *, player: Player | None, ssh: bool) -> Choice:
-    """Chimes, the bell, or silence, for ``mode`` on this machine."""
+def choose(mode: SoundMode, *, player: Player | None, ssh: bool, terminal: bool = True, voice: bool = False) -> Choice:
+    """Chimes, the bell, or silence, for ``mode`` on this machine.
+
+    ``terminal``: there is a terminal to ring the bell on; ``voice``: the voice is on
+    (over SSH it still speaks on this computer, which the note says).
+    """
     if mode is SoundMode.OFF:
         return Choice(None, bell=False)
     if mode is SoundMode.BELL:
         return Choice(None, bell=True)
+    instead = "using the terminal bell" if terminal else "no sounds (and no terminal to ring the bell on)"
     if mode is SoundMode.AUTO and ssh:
-        return Choice(
-            None, bell=True, note="Sound: over SSH the computer's speakers are not near you; using the terminal bell."
-        )
+        also = ", and the voice still speaks here" if voice else ""
+        where = "over SSH, this computer's speakers are not where you are"
+        anyway = "--sound chime plays the sounds here anyway"
+        return Choice(None, bell=True, note=f"Sound: {where}; {instead} ({anyway}){also}.")
     if player is None:
         names = ", ".join(PLAYERS)
-        return Choice(None, bell=True, note=f"Sound: no sound player found ({names}); using the terminal bell.")
+        return Choice(None, bell=True, note=f"Sound: no sound player found ({names}); {instead}.")
     return Choice(player, bell=False)
 
 
 class SoundFiles:
     """The sound files at a volume: the shipped ones at 100, scaled copies in a private
-    temporary directory otherwise (removed by :meth:`close`)."""
+    temporary directory otherwise; the same directory holds speech written to files
+    (:meth:`scratch`). :meth:`close` removes it."""
 
-    def __init__(self, volume: int, *, source: Path = SOUNDS_DIR) -> None:
+    def __init__(self, volume: int = 100, *, source: Path = SOUNDS_DIR) -> None:
         if not 0 <= volume <= 100:
             raise ValueError("volume is 0 to 100")
         self.volume = volume
         self.source = source
         self._dir: tempfile.TemporaryDirectory[str] | None = None
+        self._lengths: dict[Sound, float] = {}
 
     def path(self, sound: Sound) -> Path:
         original = self.source / f"{sound.value}.wav"
         if self.volume == 100:
             return original
-        if self._dir is None:
-            self._dir = tempfile.TemporaryDirectory(prefix="stretchcoach-sounds-")
-        scaled = Path(self._dir.name) / original.name
+        scaled = self._directory() / original.name
         if not scaled.exists():
             _write_scaled(original, scaled, self.volume / 100)
         return scaled
+
+    def prepare(self) -> None:
+        """Make every file now, before a routine: scaling one takes a few milliseconds of the timer's."""
+        for sound in Sound:
+            self.path(sound)
+            self.seconds(sound)
+
+    def seconds(self, sound: Sound) -> float:
+        """How long ``sound`` plays."""
+        if sound not in self._lengths:
+            self._lengths[sound] = wav_seconds(self.source / f"{sound.value}.wav") or 0.0
+        return self._lengths[sound]
+
+    def scratch(self, name: str) -> Path:
+        """A path in the private directory, for a file of speech."""
+        return self._directory() / name
+
+    def _directory(self) -> Path:
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="stretchcoach-sounds-")
+        return Path(self._dir.name)
 
     def close(self) -> None:
         if self._dir is not None:
             self._dir.cleanup()
             self._dir = None
+
+
+def wav_seconds(path: Path) -> float | None:
+    """How long the WAV file at ``path`` plays; None if it is not one that can be read.
+
+    A file written while it was spoken may say it is longer than it is (espeak-ng
+    writing to a pipe leaves the size at its largest): the size of the file counts.
+    """
+    try:
+        with wave.open(str(path), "rb") as reader:
+            params = reader.getparams()
+        size = path.stat().st_size
+    except (OSError, EOFError, wave.Error):
+        return None
+    frame = params.sampwidth * params.nchannels
+    if not params.framerate or not frame:
+        return None
+    frames = min(params.nframes, max(0, size - 44) // frame)
+    return frames / params.framerate
 
 
 def _write_scaled(source: Path, target: Path, factor: float) -> None:

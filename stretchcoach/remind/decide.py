@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from stretchcoach.core.rule import Persistence, Verdict
+from stretchcoach.core.rule import RuleState
 from stretchcoach.remind.schedule import Schedule, last_run, moment_words, next_run
 
 DEFAULT_ROUTINE = "back-relief"  # what `stretchcoach routine` runs without an argument
@@ -56,14 +56,12 @@ class PainState:
 NO_STOP = PainState(stop=False)
 
 
-def pain_state(verdict: Verdict | None, persistence: Persistence) -> PainState:
-    """The rule over the latest routine's verdict and the recent check-ins."""
-    if persistence.persists:
-        return PainState(stop=True, why=persistence.describe())
-    if verdict is Verdict.WORSENED:
-        return PainState(stop=True, why="Your pain was worse after your last routine than before it.")
-    if verdict is Verdict.HURT:
-        return PainState(stop=True, why="You stopped your last routine because it hurt.")
+def pain_state(state: RuleState) -> PainState:
+    """What the rule in force means for reminders: a stop, or pain that persists, stops them."""
+    if state.stop is not None:
+        return PainState(stop=True, why=state.stop.describe())
+    if state.persistence.persists:
+        return PainState(stop=True, why=state.persistence.describe())
     return NO_STOP
 
 

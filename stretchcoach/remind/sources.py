@@ -21,13 +21,8 @@ from stretchcoach.errors import StretchcoachError
 from stretchcoach.remind.decide import NO_STOP, PainState, RoutineSummary, pain_state
 from stretchcoach.remind.edges import Edges
 
-# The latest routine's verdict counts for this long (as long as `stretchcoach history` looks back
-# by default): a later routine whose pain did not rise lifts it sooner.
-VERDICT_DAYS = 30
-# Until core.safety has it (it is coming there as STOP_ADVICE), the rule's advice in the catalog's words.
-STOP_ADVICE = "Stop doing these stretches and consult a doctor as soon as possible."
-# Sounds the reminders name that stretchcoach has no file for yet, and what stands in for them.
-STAND_INS = {"upcoming": "next"}
+# How far back the latest completed routine is looked for.
+RECENT_DAYS = 30
 
 
 def routine_summary(*, user_catalog: Path, cache_dir: Path, routine_id: str) -> RoutineSummary:
@@ -52,7 +47,6 @@ class HistoryFacts:
 def history_facts(history_db: Path, *, now: datetime) -> HistoryFacts:
     """What the history says for reminders; nothing is created or written. A history that
     cannot be read raises the history's own error (a StretchcoachError)."""
-    from stretchcoach.core import rule
     from stretchcoach.history import queries
     from stretchcoach.history.store import open_for_reading
 
@@ -60,25 +54,17 @@ def history_facts(history_db: Path, *, now: datetime) -> HistoryFacts:
     if store is None:
         return HistoryFacts()
     with store, store.reading():
-        sessions = queries.recent_sessions(store, since=now - timedelta(days=VERDICT_DAYS))
-        persistence = rule.persistence(queries.checkins(store, since=now - timedelta(days=rule.WINDOW_DAYS)), now=now)
-    verdict = next(
-        (
-            rule.after_routine(row.pain_before, row.pain_after, hurt=row.outcome == "hurt")
-            for row in reversed(sessions)
-            if row.outcome is not None
-        ),
-        None,
-    )
+        sessions = queries.recent_sessions(store, since=now - timedelta(days=RECENT_DAYS))
+        state = queries.rule_state(store, now=now)
     # Sessions keep their start and the seconds actually spent: the end is at least that late.
     ends = [row.started_at + timedelta(seconds=row.active_seconds) for row in sessions if row.outcome == "completed"]
-    return HistoryFacts(pain_state(verdict, persistence), max(ends, default=None))
+    return HistoryFacts(pain_state(state), max(ends, default=None))
 
 
 def doctor_advice() -> str:
-    from stretchcoach.core import safety
+    from stretchcoach.core.safety import STOP_ADVICE
 
-    return str(getattr(safety, "STOP_ADVICE", STOP_ADVICE))
+    return STOP_ADVICE
 
 
 def play_sound(name: str, *, edges: Edges) -> None:
@@ -91,8 +77,8 @@ def play_sound(name: str, *, edges: Edges) -> None:
 
     try:
         sound = Sound(name)
-    except ValueError:
-        sound = Sound(STAND_INS.get(name, "next"))
+    except ValueError:  # a name from a newer or older settings file
+        sound = Sound.UPCOMING
     player = find_player(edges.find)
     if player is None:
         return

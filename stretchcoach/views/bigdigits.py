@@ -10,9 +10,13 @@ fits the room the view has.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.segment import Segment
 
 _FONT = {
-    "0": (" ### ", "#   #", "#  ##", "# # #", "##  #", "#   #", " ### "),
+    "0": (" ### ", "#   #", "#   #", "#   #", "#   #", "#   #", " ### "),  # no slash: clearer from afar
     "1": ("  #  ", " ##  ", "# #  ", "  #  ", "  #  ", "  #  ", "#####"),
     "2": (" ### ", "#   #", "    #", "   # ", "  #  ", " #   ", "#####"),
     "3": (" ### ", "#   #", "    #", "  ## ", "    #", "#   #", " ### "),
@@ -66,3 +70,44 @@ def _halves(top: str, bottom: str) -> str:
         "█" if up == "#" and down == "#" else "▀" if up == "#" else "▄" if down == "#" else " "
         for up, down in zip(top, bottom, strict=True)
     )
+
+
+def fit(text: str, *, width: int, rows: int) -> tuple[int, bool]:
+    """(scale, with a bar under it) of the largest digits that fit ``width`` by ``rows``.
+
+    The bar has a row if the digits stay as large with it; scale 0: not even scale 1 fits.
+    """
+    scale = fit_scale(text, width=width, height=rows - 1)
+    return (scale, True) if scale else (fit_scale(text, width=width, height=rows), False)
+
+
+class Countdown:
+    """A countdown in the largest digits the region it is drawn in has room for, a bar under them.
+
+    ``bar`` makes the bar at a width. Where not even the smallest digits fit, one line:
+    the text and the bar. Drawn as segments and centred by hand, being redrawn every second.
+    """
+
+    def __init__(self, text: str, *, faded: bool, bar: Callable[[int], RenderableType]) -> None:
+        self.text = text
+        self.faded = faded  # paused: the digits fade, the small line is shown reversed
+        self.bar = bar
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        height = options.height if options.height is not None else options.max_height
+        scale, with_bar = fit(self.text, width=width, rows=height)
+        if not scale:
+            yield Segment(self.text, console.get_style("bold reverse" if self.faded else "bold"))
+            yield Segment("  ")
+            yield from console.render(self.bar(width - len(self.text) - 2), options)
+            return
+        cells, rows = size(self.text, scale)
+        indent = Segment(" " * ((width - cells) // 2))
+        style = console.get_style("dim" if self.faded else "bold")
+        yield from [Segment.line()] * ((height - rows - with_bar) // 2)
+        for line in render(self.text, scale):
+            yield from (indent, Segment(line, style), Segment.line())
+        if with_bar:
+            yield indent
+            yield from console.render(self.bar(cells), options.update_width(cells))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from stretchcoach.core.durations import human_seconds
-from stretchcoach.core.model import Catalog, Cycle, Hold, Routine, Stretch
+from stretchcoach.core.model import Catalog, Cycle, Hold, Phase, Routine, Stretch
 from stretchcoach.views.output import Output
 from stretchcoach.views.safety import catalog_warning
 
@@ -102,6 +103,22 @@ def routine_table(catalog: Catalog, totals: dict[str, int]) -> Table:
     return table
 
 
+class Picture:
+    """A stretch's line drawing, drawn whole or not at all: where it is too wide, it is left out."""
+
+    def __init__(self, lines: tuple[str, ...], *, style: str = "cyan") -> None:
+        self.lines = lines
+        self.width = max(map(len, lines), default=0)
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.lines and self.width <= options.max_width:
+            yield Text("\n".join(self.lines), style=self.style, no_wrap=True)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(0, self.width)  # it may be left out, down to nothing
+
+
 def stretch_panel(stretch: Stretch, warning: str) -> Group:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -115,15 +132,29 @@ def stretch_panel(stretch: Stretch, warning: str) -> Group:
     total = human_seconds(stretch.seconds)
     grid.add_row("Timing", summary if summary == total else f"{summary} ({total} in all)")
     if isinstance(stretch.timing, Cycle):
-        phases = "\n".join(f"{p.cue} ({p.seconds} s)" for p in stretch.timing.phases)
-        grid.add_row("Each round", phases)
+        grid.add_row("Each round", _phases(stretch.timing.phases))
     grid.add_row("You should feel", stretch.feel)
     if stretch.tips:
         grid.add_row("Tips", "\n".join(f"• {t}" for t in stretch.tips))
     if stretch.cautions:
         grid.add_row(Text("Cautions", style="bold yellow"), "\n".join(f"• {c}" for c in stretch.cautions))
     title = Text.assemble((stretch.name, "bold"), (f"  {stretch.id}", "cyan"))
-    return Group(Panel(grid, title=title, title_align="left"), catalog_warning(warning))
+    body: RenderableType = Group(Picture(stretch.picture), Text(""), grid) if stretch.picture else grid
+    return Group(Panel(body, title=title, title_align="left"), catalog_warning(warning))
+
+
+def _phases(phases: tuple[Phase, ...]) -> RenderableType:
+    """The movements of a round side by side, each with its picture under it when it has one."""
+    if not any(phase.picture for phase in phases):
+        return Text("\n".join(f"{p.cue} ({p.seconds} s)" for p in phases))
+    side_by_side = Table.grid(padding=(0, 3))
+    cells: list[RenderableType] = []
+    for phase in phases:
+        side_by_side.add_column(vertical="top")
+        cue = Text(f"{phase.cue} ({phase.seconds} s)")
+        cells.append(Group(cue, Picture(phase.picture)) if phase.picture else cue)
+    side_by_side.add_row(*cells)
+    return side_by_side
 
 
 def stretch_json(stretch: Stretch) -> dict[str, Any]:
@@ -132,12 +163,14 @@ def stretch_json(stretch: Stretch) -> dict[str, Any]:
         hold = stretch.timing
         timing = {
             "hold": hold.seconds,
+            "at_least": hold.minimum or None,
             "sides": [s.value for s in hold.sides],
             "side_cues": {side.value: cue for side, cue in zip(hold.sides, hold.side_cues, strict=False)},
         }
     else:
         timing = {
             "reps": stretch.timing.reps,
+            "deeper": stretch.timing.deeper or None,
             "phases": [
                 {
                     "cue": p.cue,

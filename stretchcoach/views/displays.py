@@ -17,7 +17,7 @@ from rich.console import Console
 
 from stretchcoach.core.safe_text import visible
 from stretchcoach.core.session import Event, EventKind, RoutineSession
-from stretchcoach.core.words import step_line
+from stretchcoach.core.words import LAST_SECONDS_WORDS, step_details, step_line
 from stretchcoach.views.live import live_view
 from stretchcoach.views.output import Mode, Output
 
@@ -118,8 +118,17 @@ def _taken_back(stream: IO[str]) -> bool:
         return False
 
 
+_EVENT_LINES = {EventKind.PAUSED: "Paused", EventKind.RESUMED: "Resumed", EventKind.LAST_SECONDS: LAST_SECONDS_WORDS}
+_INDENT = " " * len("[00:00] ")  # a step's further words, under its line
+
+
 class PlainDisplay:
-    """One line per step as it starts, for logs, screen readers and dumb terminals."""
+    """One line per step as it starts, for logs, screen readers and dumb terminals.
+
+    Under it, indented, the rest of what the voice says (``words.step_details``): the
+    movement steps while getting ready, what a side means, the tips; and "10 seconds
+    left" when the voice says it. Read line by line, it is the whole instruction.
+    """
 
     hides_cursor = False
 
@@ -135,16 +144,17 @@ class PlainDisplay:
 
     def events(self, events: list[Event], session: RoutineSession, now: float) -> None:
         for event in events:
-            line = None
+            line: str | None = None
+            details: tuple[str, ...] = ()
             if event.kind is EventKind.STEP and event.step is not None:
-                line = step_line(event.step)
+                line, details = step_line(event.step), step_details(event.step)
                 at = session.step_started - session.started - session.paused_total
-            elif event.kind in (EventKind.PAUSED, EventKind.RESUMED, EventKind.ADJUSTED):
-                line = {"paused": "Paused", "resumed": "Resumed"}.get(event.kind.value, f"Time {event.detail}")
+            elif event.kind in (EventKind.PAUSED, EventKind.RESUMED, EventKind.ADJUSTED, EventKind.LAST_SECONDS):
+                line = _EVENT_LINES.get(event.kind) or f"Time {event.detail}"
                 at = now - session.started - session.paused_seconds(now)
             if line is not None:
                 minutes, seconds = divmod(int(max(0.0, at) + 0.5), 60)
-                self._write(f"[{minutes:02d}:{seconds:02d}] {line}\n")
+                self._write("".join([f"[{minutes:02d}:{seconds:02d}] {line}\n", *(f"{_INDENT}{d}\n" for d in details)]))
 
     def _write(self, text: str) -> None:
         with contextlib.suppress(OSError, ValueError):

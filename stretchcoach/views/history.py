@@ -11,17 +11,17 @@ import io
 from datetime import datetime
 
 from rich.console import Group, RenderableType
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from stretchcoach.core.durations import human_seconds
-from stretchcoach.core.rule import Verdict, after_routine
+from stretchcoach.core.rule import RuleState, Verdict, after_routine, day_text
+from stretchcoach.core.safety import SEEN_DOCTOR_AFTER
 from stretchcoach.history.queries import SessionRow
 from stretchcoach.history.report import HistoryReport
 from stretchcoach.localtime import local
 from stretchcoach.views.output import Output
-from stretchcoach.views.safety import Level, persists_panel, verdict_panel, warning_panel
+from stretchcoach.views.rule import rule_panel
 
 SPARKS = "▁▂▃▄▅▆▇█"
 OUTCOME_LABELS = {None: "unfinished", "hurt": "this hurts"}
@@ -101,18 +101,8 @@ def history_view(report: HistoryReport, *, now: datetime) -> RenderableType:
         parts.append(
             Text.assemble(("Pain before each routine: ", "bold"), sparkline(pains), f"  {pains[0]} → {pains[-1]}")
         )
-    parts.append(rule_panel(report))
+    parts.append(rule_panel(report.rule, last_verdict=report.last_verdict))
     return Group(*parts)
-
-
-def rule_panel(report: HistoryReport) -> Panel:
-    """What the rule says now: pain that persists, else the last routine's verdict, else all is well."""
-    verdict = report.last_verdict
-    if report.persistence.persists:
-        return persists_panel(report.persistence)
-    if verdict is not None and verdict is not Verdict.OK:
-        return verdict_panel(verdict)
-    return warning_panel(report.persistence.describe(), title="The rule", level=Level.CALM)
 
 
 def show_history(out: Output, report: HistoryReport, *, now: datetime, as_json: bool, as_csv: bool) -> None:
@@ -122,3 +112,13 @@ def show_history(out: Output, report: HistoryReport, *, now: datetime, as_json: 
         out.write(sessions_csv(report.sessions))
     else:
         out.print(history_view(report, now=now))
+
+
+def show_seen_doctor(out: Output, *, before: RuleState, after: RuleState) -> None:
+    """What recording a doctor's visit did."""
+    assert after.seen_doctor is not None
+    lines = [f"Recorded that you saw a doctor on {day_text(after.seen_doctor.date())}."]
+    if before.binding and not after.binding:
+        lines.append("The rule's stop is lifted: routines start as usual again.")
+    lines.append(SEEN_DOCTOR_AFTER)
+    out.lines(lines)

@@ -82,14 +82,16 @@ def show_summary(
         pain = f"Pain before → after: {shown[0]} → {shown[1]}"
     said = verdict not in (Verdict.OK, Verdict.HURT)  # HURT is in the summary already
     if out.mode is not Mode.RICH:  # a table is unreadable on a narrow terminal
-        lines = summary_lines(session, warning) + ([pain] if pain else [])
+        lines = summary_lines(session, verdict) + ([pain] if pain else [])
         out.lines([*lines, verdict_line(verdict)] if said else lines)
+        out.lines([closing_line(warning, hurt=verdict.stop)])
         return
-    out.print(summary_view(session, warning))
+    out.print(summary_view(session, verdict))
     if pain:
         out.print(pain)
     if said:
         out.print(verdict_panel(verdict))
+    out.print(closing_warning(warning, hurt=verdict.stop))
 
 
 def progress_text(records: list[StepRecord]) -> str:
@@ -115,6 +117,7 @@ def progress_text(records: list[StepRecord]) -> str:
     return "partly" if started else "skipped" if any(r.status is Status.SKIPPED for r in records) else "not reached"
 
 
+WORSENED_HEADLINE = "Routine over. Your pain is worse than before it."
 _HEADLINES = {
     Outcome.COMPLETED: ("Routine complete. Well done.", "green"),
     Outcome.QUIT: ("Stopped early.", "yellow"),
@@ -125,10 +128,15 @@ _HEADLINES = {
 }
 
 
-def _summary(session: RoutineSession) -> tuple[str, str, list[tuple[str, str, str]], list[str]]:
-    """(headline, colour, rows of stretch/progress/time, notes) for both summary renderings."""
+def _summary(session: RoutineSession, verdict: Verdict) -> tuple[str, str, list[tuple[str, str, str]], list[str]]:
+    """(headline, colour, rows of stretch/progress/time, notes) for both summary renderings.
+
+    A routine after which the rule says stop is never "well done", however far it went.
+    """
     outcome = session.outcome or Outcome.QUIT
     headline, colour = _HEADLINES[outcome]
+    if verdict is Verdict.WORSENED:
+        headline, colour = WORSENED_HEADLINE, "red"
     rows = []
     for stretch in session.plan.stretches:
         records = [r for r in session.records if r.step.stretch.id == stretch.id and r.step.active]
@@ -142,16 +150,14 @@ def _summary(session: RoutineSession) -> tuple[str, str, list[tuple[str, str, st
     return headline, colour, rows, notes
 
 
-def summary_lines(session: RoutineSession, warning: str) -> list[str]:
+def summary_lines(session: RoutineSession, verdict: Verdict = Verdict.OK) -> list[str]:
     """The summary as plain lines, for plain output and screen readers."""
-    headline, _, rows, notes = _summary(session)
-    lines = [headline, *(f"  {name}: {done}, {time}" for name, done, time in rows), *notes]
-    lines.append(closing_line(warning, hurt=session.outcome is Outcome.HURT))
-    return lines
+    headline, _, rows, notes = _summary(session, verdict)
+    return [headline, *(f"  {name}: {done}, {time}" for name, done, time in rows), *notes]
 
 
-def summary_view(session: RoutineSession, warning: str) -> RenderableType:
-    headline, colour, rows, notes = _summary(session)
+def summary_view(session: RoutineSession, verdict: Verdict = Verdict.OK) -> RenderableType:
+    headline, colour, rows, notes = _summary(session, verdict)
     table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
     table.add_column("Stretch")
     table.add_column("Done", justify="right")
@@ -161,7 +167,4 @@ def summary_view(session: RoutineSession, warning: str) -> RenderableType:
     parts: list[RenderableType] = [Text(headline, style=f"bold {colour}"), table, Text(notes[0])]
     for note in notes[1:]:
         parts.append(Text(note, style="red" if note.startswith("You stopped") else "yellow"))
-    return Group(
-        Panel(Group(*parts), title="Summary", title_align="left", border_style=colour),
-        closing_warning(warning, hurt=session.outcome is Outcome.HURT),
-    )
+    return Panel(Group(*parts), title="Summary", title_align="left", border_style=colour)

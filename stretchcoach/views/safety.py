@@ -6,20 +6,23 @@ green note to a red panel that says stop.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from enum import Enum
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.panel import Panel
+from rich.segment import Segment, SegmentLines
 from rich.text import Text
 
-from stretchcoach.core.rule import Persistence, Verdict
+from stretchcoach.core.rule import Verdict
 from stretchcoach.core.safety import (
     HURT_ADVICE,
     NOT_ADVICE,
     RED_FLAGS,
     RISING_ADVICE,
     SEE_SAFETY,
-    STOP_ADVICE,
     STOP_HEADING,
     STOP_TITLE,
     URGENT,
@@ -71,9 +74,13 @@ def closing_line(warning: str, *, hurt: bool) -> str:
 
 
 def safety_view(warning: str) -> Group:
+    return Group(*_safety_panels(warning))
+
+
+def _safety_panels(warning: str) -> tuple[Panel, Panel]:
     flags = Text("\n".join(f"• {flag}" for flag in RED_FLAGS))
     urgent = Group(Text(URGENT, style="bold"), flags)
-    return Group(
+    return (
         warning_panel(urgent, title="Get help now", level=Level.URGENT),
         warning_panel(f"{warning}\n{NOT_ADVICE}", title="The rule", level=Level.CAUTION),
     )
@@ -91,8 +98,57 @@ def show_safety(out: Output, warning: str) -> None:
         out.print(safety_view(warning))
 
 
-def persists_panel(persistence: Persistence) -> Panel:
-    return warning_panel(f"{persistence.describe()}\n{STOP_ADVICE}", title="Your pain persists", level=Level.STOP)
+@dataclass(frozen=True)
+class SafetyPage:
+    """A screenful of the safety text: plain lines, or lines as Rich draws them; and the rows it takes."""
+
+    rows: int
+    lines: tuple[str, ...] = ()
+    drawn: tuple[list[Segment], ...] = ()
+
+
+def safety_pages(out: Output, warning: str, *, rows: int) -> list[SafetyPage]:
+    """The safety text in screens of at most ``rows`` rows, at the output's width: one if it fits.
+
+    A page ends between panels (or between plain lines) where it can; only a panel taller
+    than a whole screen is cut, a screenful at a time.
+    """
+    rows = max(1, rows)
+    Line = tuple[int, str | list[Segment]]  # (rows it takes on screen, the line)
+    pieces: list[list[Line]]  # each kept on one page where it can be
+    if out.mode is Mode.PLAIN:  # a plain line is as long as it is: the terminal wraps it
+        width = max(1, out.width)
+        pieces = [[(max(1, math.ceil(cell_len(line) / width)), line)] for line in safety_lines(warning)]
+    else:
+        console = out.console()
+        pieces = [[(1, line) for line in console.render_lines(panel, pad=False)] for panel in _safety_panels(warning)]
+    pages: list[list[Line]] = [[]]
+    used = 0
+    for piece in pieces:
+        if used and used + sum(height for height, _ in piece) > rows:
+            pages.append([])
+            used = 0
+        for height, line in piece:
+            if used and used + height > rows:
+                pages.append([])
+                used = 0
+            pages[-1].append((height, line))
+            used += height
+    return [
+        SafetyPage(
+            rows=sum(height for height, _ in page),
+            lines=tuple(line for _, line in page if isinstance(line, str)),
+            drawn=tuple(line for _, line in page if not isinstance(line, str)),
+        )
+        for page in pages
+    ]
+
+
+def show_safety_page(out: Output, page: SafetyPage) -> None:
+    if page.drawn:
+        out.print(SegmentLines(list(page.drawn), new_lines=True))
+    else:
+        out.lines(page.lines)
 
 
 def verdict_text(verdict: Verdict | None) -> str:

@@ -1,7 +1,14 @@
--- application_id 0x53744368, user_version 2
--- migrations: m001_initial, m002_application_id
+-- application_id 0x53744368, user_version 3
+-- migrations: m001_initial, m002_application_id, m003_rule_events
 
 CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL);
+
+CREATE TABLE rule_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,                   -- UTC, ISO 8601
+            kind TEXT NOT NULL CHECK (kind IN ('seen-doctor', 'went-on')),
+            reason TEXT                         -- went-on: worsened, hurt or persists
+        );
 
 CREATE TABLE sessions (
             id INTEGER PRIMARY KEY,
