@@ -7,10 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 
-def write_catalog(path: Path, count: int) -> Path:
-    """A valid catalog of ``count`` stretches (half held per side, half in rounds) and one routine."""
+def write_catalog(path: Path, count: int, *, compact: bool = False) -> Path:
+    """A valid catalog of ``count`` stretches (half held per side, half in rounds) and one routine.
+
+    ``compact``: one short line a stretch, so that 100,000 stretches fit under the
+    16 MiB a catalog may be (the full form takes 45 MiB for as many).
+    """
     lines = ["version: 1", "stretches:"]
-    for n in range(count):
+    for n in range(count if not compact else 0):
         lines += [
             f"  - id: stretch-{n}",
             f"    name: Generated stretch number {n}",
@@ -31,6 +35,15 @@ def write_catalog(path: Path, count: int) -> Path:
                 "      - {cue: Inhale and arch, seconds: 4, breath: inhale}",
                 "      - {cue: Exhale and round, seconds: 4, breath: exhale}",
             ]
+    for n in range(count if compact else 0):
+        if n % 2:
+            timing = "hold: 30s, sides: [left, right]"
+        else:
+            timing = "reps: 4, phases: [{cue: In, seconds: 4, breath: inhale}, {cue: Out, seconds: 4}]"
+        lines.append(
+            f"  - {{id: stretch-{n}, name: Stretch {n}, targets: [back], setup: Lie., steps: [Up.],"
+            f" feel: Hip., {timing}}}"
+        )
     lines += ["routines:", "  - id: first-ten", "    name: First ten", "    steps:"]
     lines += [f"      - stretch-{n}" for n in range(min(10, count))]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -87,3 +100,20 @@ def write_history(path: Path, *, sessions: int, seed: int = 7) -> Path:
     db.execute("COMMIT")
     db.close()
     return path
+
+
+def main(argv: list[str]) -> None:
+    """``generate.py catalog PATH COUNT [--compact]`` or ``generate.py history PATH SESSIONS``: run apart from
+    the benchmark, so that its own memory stays small (a child's peak memory, as the kernel counts it, is
+    at least what its parent held when it was started)."""
+    kind, path, count = argv[0], Path(argv[1]), int(argv[2])
+    if kind == "catalog":
+        write_catalog(path, count, compact="--compact" in argv)
+    else:
+        write_history(path, sessions=count)
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

@@ -1,334 +1,394 @@
-"""stretchcoach benchmark: start-up, timer drift, step lateness, CPU, memory, scale, history.
+"""stretchcoach benchmark: start-up, step lateness, a live routine against termdown, history, large catalogs.
 
-    python bench/run.py            # about 3 minutes
-    python bench/run.py --long     # adds the 10-minute drift run
-    python bench/run.py --quick    # fewer repeats, for a smoke test
+    python bench/run.py            # about six minutes
+    python bench/run.py --quick    # fewer repeats and smaller inputs: a smoke run
+    python bench/run.py --long     # adds a 10-minute routine's step lateness
+    python bench/run.py --readme   # and writes the results into README.md's Performance table
 
-Every timing is a median of repeated runs, and start-up is a ratio against a
-baseline measured in the same run, so figures from different machines compare.
-Runs the `stretchcoach` installed next to this Python (install with
-the second set-up command in the README first). Exits 1 if a target is missed.
+Every ratio is the median of per-pair ratios of alternated runs (A B A B ...),
+so that machine noise falls on both sides alike; start-up is given against the
+floor, ``python -c "import typer, rich.console, rich.table, yaml"``, and against
+``python -c pass``. CPU and peak memory come from the kernel (wait4, /proc).
+Runs the ``stretchcoach`` installed next to this Python. Exits 1 if a target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import math
 import os
 import platform
-import select
-import signal
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import write_catalog, write_history
+import children
+import lateness
 
 PYTHON = sys.executable
 SCRIPT = str(Path(PYTHON).parent / "stretchcoach")
-BASELINE = [PYTHON, "-c", "import typer, rich.console, rich.table, yaml"]
+PASS = [PYTHON, "-c", "pass"]
+FLOOR = [PYTHON, "-c", "import typer, rich.console, rich.table, yaml"]
+README = Path(__file__).resolve().parent.parent / "README.md"
+GENERATE = Path(__file__).resolve().parent / "generate.py"
+INSTALL_TERMDOWN = "pip install --require-hashes -r requirements/bench.txt"
+
+# Every target, in one place: (limit, unit). A measurement at or under its limit meets it.
+TARGETS: dict[str, tuple[float, str]] = {
+    "start-up: list": (0.85, "× floor"),
+    "start-up: show cat-cow": (1.0, "× floor"),
+    "start-up: routine --plan": (1.0, "× floor"),
+    "start-up: --help": (0.8, "× floor"),
+    "start-up: completing show c": (0.8, "× floor"),
+    "step lateness, sleepy player": (10, "ms"),
+    "live routine: CPU": (1.0, "× termdown"),
+    "live routine: peak memory": (1.0, "× termdown"),
+    "history, all time": (0.5, "s"),
+    "history, all time: memory": (50, "MiB"),
+    "catalog 10,000: first run": (1.0, "s"),
+    "catalog 10,000: memory": (100, "MiB"),
+    "catalog growth 10k → 100k": (1.05, "exponent"),
+}
 
 
 @dataclass
 class Result:
-    name: str
-    value: str
-    target: str
-    ok: bool
+    name: str  # a key of TARGETS, or a figure reported without a target
+    value: float | None  # compared with the target; None: not measured
+    shown: str  # the measurement in words and numbers
+
+    @property
+    def target(self) -> str:
+        if self.name not in TARGETS:
+            return ""
+        limit, unit = TARGETS[self.name]
+        return f"≤ {limit:g} {unit}".replace(" ×", "×")
+
+    @property
+    def verdict(self) -> str:
+        if self.name not in TARGETS:
+            return ""
+        if self.value is None:
+            return "not measured"
+        return "met" if self.value <= TARGETS[self.name][0] else "missed"
 
 
-def timed(cmd: list[str], env: dict[str, str], repeats: int) -> float:
-    """Median wall time of running ``cmd`` to completion."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def write_catalog(path: Path, count: int, *, compact: bool = False) -> Path:
+    """A generated catalog (bench/generate.py), made in a child process: see :func:`generate.main`."""
+    flags = ["--compact"] if compact else []
+    subprocess.run([PYTHON, str(GENERATE), "catalog", str(path), str(count), *flags], check=True)
+    return path
+
+
+def write_history(path: Path, *, sessions: int) -> Path:
+    subprocess.run([PYTHON, str(GENERATE), "history", str(path), str(sessions)], check=True)
+    return path
+
+
+# -- start-up ------------------------------------------------------------------------------------------------
 
 
 def startup(env: dict[str, str], repeats: int) -> list[Result]:
+    """Each command against the floor and against ``python -c pass``, in alternated triples."""
     complete = env | {"_STRETCHCOACH_COMPLETE": "complete_bash", "COMP_WORDS": "stretchcoach show c", "COMP_CWORD": "2"}
-    cases: list[tuple[str, list[str], dict[str, str]]] = [
-        ("--help", [SCRIPT, "--help"], env),
-        ("list", [SCRIPT, "list"], env),
-        ("show cat-cow", [SCRIPT, "show", "cat-cow"], env),
-        ("complete `show c`", [SCRIPT], complete),
-    ]
-    results = []
-    # Interleave baseline and command runs so machine noise hits both alike.
-    for name, cmd, case_env in cases:
-        base, mine = [], []
-        for _ in range(repeats):
-            base.append(timed(BASELINE, env, 1))
-            mine.append(timed(cmd, case_env, 1))
-        ratio = statistics.median(mine) / statistics.median(base)
-        results.append(
-            Result(
-                f"start-up: {name}",
-                f"{ratio:.2f}× ({statistics.median(mine) * 1000:.0f} ms vs {statistics.median(base) * 1000:.0f} ms)",
-                "≤ 1.15×",
-                ratio <= 1.15,
-            )
-        )
-    return results
-
-
-DRIFT_OPTIONS = ["--hold", "10", "--reps", "1", "--prep", "2", "--rest", "2", "--switch", "2"]
-LONG_OPTIONS = ["--hold", "100", "--reps", "16"]
-
-
-def drift(env: dict[str, str], options: list[str], target: float) -> Result:
-    """Wall time from the first step line to exit, minus the planned total."""
-    plan = json.loads(
-        subprocess.run(
-            [SCRIPT, "routine", *options, "--plan", "--json"], env=env, capture_output=True, text=True, check=True
-        ).stdout
-    )
-    planned = plan["total_seconds"]
-    cmd = [SCRIPT, "routine", "--yes", "--no-checkin", "--no-bell", "--plain", *options]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert proc.stdout is not None
-    first = None
-    for line in proc.stdout:
-        if first is None and line.startswith("[00:00]"):
-            first = time.perf_counter()
-    proc.wait()
-    end = time.perf_counter()
-    if first is None or proc.returncode != 0:
-        raise SystemExit(f"the drift routine did not run (exit {proc.returncode})")
-    late = (end - first) - planned
-    return Result(
-        f"timer drift over {planned} s",
-        f"{late * 1000:+.0f} ms (start-up {(first - start) * 1000:.0f} ms not counted)",
-        f"≤ {target * 1000:.0f} ms",
-        abs(late) <= target,
-    )
-
-
-# Many short steps, each with a sound (cat-cow's breaths, the twist's turns), and about a minute long.
-LATENESS_OPTIONS = ["--only", "cat-cow,seated-spinal-twist", "--reps", "3", "--prep", "2", "--rest", "2"]
-SLEEPY_PLAYER = "#!/bin/sh\nexec sleep 5\n"  # plays nothing, and takes 5 s to do it
-
-
-def lateness(env: dict[str, str], work: Path, target: float) -> Result:
-    """How late each step's line comes against its planned start, with a player that sleeps 5 s for
-    every sound, and, side by side in the same minute, with sounds off."""
-    plan = json.loads(
-        subprocess.run(
-            [SCRIPT, "routine", *LATENESS_OPTIONS, "--plan", "--json"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
-    starts, at = [], 0
-    for step in plan["steps"]:
-        starts.append(at)
-        at += step["seconds"]
-    bin_dir = work / "sleepy-player"
-    bin_dir.mkdir()
-    (bin_dir / "pw-play").write_text(SLEEPY_PLAYER)
-    (bin_dir / "pw-play").chmod(0o755)
-    sleepy = env | {"PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"}
-    base = [SCRIPT, "routine", "--yes", "--no-checkin", "--plain", *LATENESS_OPTIONS]
-    runs = {
-        "sleepy": subprocess.Popen([*base, "--sound", "chime"], env=sleepy, stdout=subprocess.PIPE, text=True),
-        "off": subprocess.Popen([*base, "--sound", "off"], env=env, stdout=subprocess.PIPE, text=True),
+    cases = {
+        "list": ([SCRIPT, "list"], env),
+        "show cat-cow": ([SCRIPT, "show", "cat-cow"], env),
+        "routine --plan": ([SCRIPT, "routine", "--plan"], env),
+        "--help": ([SCRIPT, "--help"], env),
+        "completing show c": ([SCRIPT], complete),
     }
-    arrivals: dict[str, list[float]] = {name: [] for name in runs}
-    streams = {proc.stdout.fileno(): name for name, proc in runs.items() if proc.stdout is not None}
-    readers = {name: proc.stdout for name, proc in runs.items() if proc.stdout is not None}
-    while streams:
-        ready, _, _ = select.select(list(streams), [], [])
-        for fd in ready:
-            name = streams[fd]
-            line = readers[name].readline()
-            if not line:
-                del streams[fd]
-            elif line.startswith("[") and "seconds left" not in line:  # a step begins (not a note under it)
-                arrivals[name].append(time.perf_counter())
-    late: dict[str, float] = {}
-    for name, proc in runs.items():
-        if proc.wait() != 0 or len(arrivals[name]) != len(starts):
-            raise SystemExit(f"the lateness routine ({name}) did not run: exit {proc.returncode}")
-        first = arrivals[name][0]
-        late[name] = max(t - first - start for t, start in zip(arrivals[name], starts, strict=True))
-    return Result(
-        f"step lateness, {len(starts)} steps",
-        f"{late['sleepy'] * 1000:.1f} ms with a player sleeping 5 s a sound ({late['off'] * 1000:.1f} ms, sound off)",
-        f"≤ {target * 1000:.0f} ms",
-        late["sleepy"] <= target,
-    )
-
-
-def pty_routine(env: dict[str, str], seconds: int, measure_from: float) -> tuple[float, int]:
-    """Run a routine with the live display in a pseudo-terminal.
-
-    Returns (CPU seconds per wall second after ``measure_from`` seconds, peak RSS in KiB).
-    """
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    cmd = [SCRIPT, "routine", "--yes", "--no-checkin", "--no-bell", "--only", "childs-pose"]
-    cmd += ["--prep", "0", "--hold", str(seconds)]
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: exec the routine on the pty
-        os.execve(SCRIPT, cmd, env | {"TERM": "xterm-256color"})
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    os.kill(pid, signal.SIGWINCH)
-    start = time.perf_counter()
-    cpu_start = wall_start = None
-    cpu_used, wall = 0.0, 0.0
-    ticks = os.sysconf("SC_CLK_TCK")
-
-    def cpu() -> float:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / ticks
-
-    while True:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                if not os.read(fd, 65536):
-                    break
-            except OSError:
-                break
-        now = time.perf_counter()
-        if cpu_start is None and now - start >= measure_from:
-            cpu_start, wall_start = cpu(), now
-        if cpu_start is not None and wall_start is not None and now - wall_start >= seconds - measure_from - 1:
-            cpu_used = cpu() - cpu_start
-            wall = now - wall_start
-            break
-    _, _status, usage = os.wait4(pid, 0)
-    os.close(fd)
-    return cpu_used / wall, usage.ru_maxrss
-
-
-def scale(env: dict[str, str], work: Path, repeats: int) -> list[Result]:
-    """CLI times for growing catalogs (warm: the parsed catalog is cached after the first
-    run; cold: that first run), and the growth of the work itself, measured in-process."""
-    import shutil
-
+    floors: list[float] = []
     results = []
-    growth: dict[int, float] = {}
-    for count in (10, 100, 1000, 10000):
-        path = write_catalog(work / f"catalog-{count}.yaml", count)
-        shutil.rmtree(Path(env["STRETCHCOACH_HOME"]) / "cache", ignore_errors=True)
-        cold = timed([SCRIPT, "--catalog", str(path), "show", f"stretch-{count // 2}"], env, 1)
-        list_time = timed([SCRIPT, "--catalog", str(path), "list"], env, repeats)
-        show_time = timed([SCRIPT, "--catalog", str(path), "show", f"stretch-{count // 2}"], env, repeats)
-        growth[count] = _in_process(path)
-        big = count == 10000
-        results.append(
-            Result(
-                f"scale: {count:>5} stretches",
-                f"list {list_time * 1000:.0f} ms, show {show_time * 1000:.0f} ms (first run {cold * 1000:.0f} ms)",
-                "list ≤ 1 s, show ≤ 0.4 s" if big else "",
-                not big or (list_time <= 1.0 and show_time <= 0.4),
-            )
-        )
-    ratio = growth[10000] / growth[1000]
-    results.append(
-        Result(
-            "scale: growth 1,000 → 10,000",
-            f"{ratio:.1f}× ({growth[1000] * 1000:.0f} → {growth[10000] * 1000:.0f} ms to parse and list)",
-            "≤ 12× (10× is linear)",
-            ratio <= 12,
-        )
-    )
+    for name, (cmd, case_env) in cases.items():
+        vs_floor, vs_pass = [], []
+        for i in range(repeats):
+            order = [PASS, FLOOR, cmd] if i % 2 else [cmd, FLOOR, PASS]  # alternate who goes first
+            times = {tuple(c): children.run_ok(c, case_env if c is cmd else env).wall for c in order}
+            mine, floor, bare = times[tuple(cmd)], times[tuple(FLOOR)], times[tuple(PASS)]
+            vs_floor.append(mine / floor)
+            vs_pass.append(mine / bare)
+            floors.append(floor / bare)
+        ratio = statistics.median(vs_floor)
+        shown = f"{ratio:.2f}× the floor, {statistics.median(vs_pass):.1f}× python -c pass"
+        results.append(Result(f"start-up: {name}", ratio, shown))
+    floor = statistics.median(floors)
+    results.insert(0, Result("start-up: the floor", floor, f"{floor:.1f}× python -c pass"))
     return results
 
 
-def _in_process(path: Path) -> float:
-    """Best of three: parse ``path`` (no cache) and render its list, without process start-up."""
-    import io
-
-    from rich.console import Console
-
-    from stretchcoach.catalog.assemble import load_catalog
-    from stretchcoach.views import catalog as render
-
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        catalog = load_catalog(catalog_path=path, user_catalog=None, cache_dir=None)
-        out = Console(file=io.StringIO(), width=100)
-        header, lines = render.stretch_columns(catalog, out.width)
-        out.print(header, style="bold", markup=False)
-        out.file.write("\n".join(lines) + "\n")
-        best = min(best, time.perf_counter() - start)
-    return best
+# -- the routine's timer -------------------------------------------------------------------------------------
 
 
-def history(env: dict[str, str], work: Path, repeats: int) -> Result:
+def step_lateness(env: dict[str, str], work: Path, options: list[str]) -> list[Result]:
+    """Lateness of every step, live and plain, with a player that sleeps 5 s a sound and with sound off."""
+    sleepy = lateness.sleepy_path(work, env) | {"STRETCHCOACH_SOUND": "chime"}
+    off = env | {"STRETCHCOACH_SOUND": "off"}
+    runs = {"live": (sleepy, True), "plain": (sleepy, False), "live, off": (off, True), "plain, off": (off, False)}
+    got = lateness.measure(SCRIPT, runs, options)
+    worst = max(got["live"].worst, got["plain"].worst)
+    steps = got["live"].steps
+    return [
+        Result(
+            "step lateness, sleepy player",
+            worst * 1000,
+            f"live {got['live'].worst * 1000:.1f} ms, plain {got['plain'].worst * 1000:.1f} ms"
+            f" (sound off: {got['live, off'].worst * 1000:.1f} / {got['plain, off'].worst * 1000:.1f} ms),"
+            f" worst of {steps} steps",
+        ),
+        Result(
+            "teardown after the last step",
+            None,
+            f"live {got['live'].teardown * 1000:.0f} ms, plain {got['plain'].teardown * 1000:.0f} ms"
+            f" (sound off: {got['live, off'].teardown * 1000:.0f} / {got['plain, off'].teardown * 1000:.0f} ms)",
+        ),
+    ]
+
+
+def live_against_termdown(env: dict[str, str], seconds: int) -> list[Result]:
+    """CPU per second and peak memory of a live routine (big digits, 80×24) and of termdown, same length."""
+    routine = [SCRIPT, "routine", "--yes", "--no-checkin", "--sound", "off", "--only", "childs-pose"]
+    routine += ["--prep", "0", "--hold", str(seconds)]  # child's pose: held at least 30 s
+    pty_env = env | {"TERM": "xterm-256color"}
+    mine = children.in_pty(routine, pty_env, seconds=seconds, settle=4)
+    termdown = shutil.which("termdown", path=f"{Path(PYTHON).parent}{os.pathsep}{env.get('PATH', '')}")
+    if termdown is None:
+        note = f"termdown not installed ({INSTALL_TERMDOWN}, the bench extra)"
+        return [
+            Result("live routine: CPU", None, f"{mine.cpu_share * 100:.2f} % of a core; {note}"),
+            Result("live routine: peak memory", None, f"{mine.peak_mib:.1f} MiB; {note}"),
+        ]
+    theirs = children.in_pty([termdown, "--no-bell", str(seconds)], pty_env, seconds=seconds, settle=4)
+    cpu = mine.cpu_share / theirs.cpu_share if theirs.cpu_share else math.inf
+    return [
+        Result(
+            "live routine: CPU",
+            cpu,
+            f"{mine.cpu_share * 100:.2f} % of a core, termdown {theirs.cpu_share * 100:.2f} % ({cpu:.2f}×)",
+        ),
+        Result(
+            "live routine: peak memory",
+            mine.peak_mib / theirs.peak_mib,
+            f"{mine.peak_mib:.1f} MiB, termdown {theirs.peak_mib:.1f} MiB ({mine.peak_mib / theirs.peak_mib:.2f}×)",
+        ),
+    ]
+
+
+# -- history -------------------------------------------------------------------------------------------------
+
+
+def history(env: dict[str, str], work: Path, repeats: int, sessions: int) -> list[Result]:
+    """The whole history (`--days 36500`) as a table, as JSON and as CSV: slowest time and largest memory."""
     home = work / "history-home"
-    write_history(home / "data" / "history.sqlite3", sessions=100_000)
-    seconds = timed([SCRIPT, "history"], env | {"STRETCHCOACH_HOME": str(home)}, repeats)
-    return Result("history: 100,000 sessions", f"{seconds * 1000:.0f} ms", "≤ 500 ms", seconds <= 0.5)
+    write_history(home / "data" / "history.sqlite3", sessions=sessions)
+    history_env = env | {"STRETCHCOACH_HOME": str(home)}
+    walls, peaks, parts = [], [], []
+    for flag in ("", "--json", "--csv"):
+        cmd = [SCRIPT, "history", "--days", "36500", *([flag] if flag else [])]
+        runs = [children.run_ok(cmd, history_env) for _ in range(repeats)]
+        wall, peak = statistics.median(r.wall for r in runs), max(r.peak_mib for r in runs)
+        walls.append(wall)
+        peaks.append(peak)
+        parts.append(f"{flag or 'table'} {wall * 1000:.0f} ms / {peak:.0f} MiB")
+    label = f"{sessions:,} sessions: " + ", ".join(parts)
+    return [
+        Result("history, all time", max(walls), label),
+        Result("history, all time: memory", max(peaks), f"largest {max(peaks):.0f} MiB"),
+    ]
+
+
+# -- large catalogs ------------------------------------------------------------------------------------------
+
+
+def catalog_10k(env: dict[str, str], work: Path, repeats: int) -> list[Result]:
+    """A 10,000-stretch catalog: the first run (parsed, then cached), warm `list` and `show`, and `validate`."""
+    path = write_catalog(work / "catalog-10000.yaml", 10_000)
+    cache = Path(env["STRETCHCOACH_HOME"]) / "cache"
+    firsts = []
+    for _ in range(max(1, repeats // 2)):
+        shutil.rmtree(cache, ignore_errors=True)
+        firsts.append(children.run_ok([SCRIPT, "--catalog", str(path), "show", "stretch-5000"], env))
+    first = min(firsts, key=lambda r: r.wall)
+    warm_list = statistics.median(
+        children.run_ok([SCRIPT, "--catalog", str(path), "list"], env).wall for _ in range(repeats)
+    )
+    warm_show = statistics.median(
+        children.run_ok([SCRIPT, "--catalog", str(path), "show", "stretch-5000"], env).wall for _ in range(repeats)
+    )
+    shutil.rmtree(cache, ignore_errors=True)
+    validate_cold = children.run_ok([SCRIPT, "validate", str(path)], env)
+    validate_warm = children.run_ok([SCRIPT, "validate", str(path)], env)
+    return [
+        Result(
+            "catalog 10,000: first run",
+            first.wall,
+            f"{first.wall:.2f} s (then list {warm_list * 1000:.0f} ms, show {warm_show * 1000:.0f} ms, from the cache)",
+        ),
+        Result("catalog 10,000: memory", max(r.peak_mib for r in firsts), f"{first.peak_mib:.0f} MiB, first run"),
+        Result(
+            "validate, 10,000 stretches",
+            None,
+            f"{validate_cold.wall:.2f} s first, {validate_warm.wall * 1000:.0f} ms again;"
+            f" {validate_cold.peak_mib:.0f} MiB",
+        ),
+    ]
+
+
+LOAD_TIME = """
+import sys, time
+from pathlib import Path
+from stretchcoach.catalog.assemble import load_catalog
+path, cache = Path(sys.argv[1]), Path(sys.argv[2])
+load_catalog(catalog_path=path, user_catalog=None, cache_dir=cache)  # parsed and cached, if it was not
+start = time.perf_counter()
+load_catalog(catalog_path=path, user_catalog=None, cache_dir=cache)
+print(time.perf_counter() - start)
+"""
+
+
+def catalog_growth(env: dict[str, str], work: Path, sizes: tuple[int, int], repeats: int) -> list[Result]:
+    """Warm loading of compact catalogs of two sizes, each in a fresh process: the growth exponent, and the CLI."""
+    small, large = sizes
+    loads, lines = {}, []
+    for count in sizes:
+        path = write_catalog(work / f"compact-{count}.yaml", count, compact=True)
+        cache = work / f"cache-{count}"
+        cold = children.run_ok([SCRIPT, "--catalog", str(path), "show", "stretch-5"], env | _cache_home(cache))
+        warm = [children.run_ok([SCRIPT, "--catalog", str(path), "show", "stretch-5"], env | _cache_home(cache))]
+        times = [
+            float(
+                subprocess.run(
+                    [PYTHON, "-c", LOAD_TIME, str(path), str(cache / "cache")],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            for _ in range(repeats)
+        ]
+        loads[count] = statistics.median(times)
+        lines.append(
+            f"{count:,}: first run {cold.wall:.2f} s / {cold.peak_mib:.0f} MiB,"
+            f" then {warm[0].wall * 1000:.0f} ms / {warm[0].peak_mib:.0f} MiB (loading {loads[count] * 1000:.0f} ms)"
+        )
+    exponent = math.log(loads[large] / loads[small]) / math.log(large / small)
+    return [
+        Result(
+            f"catalog growth {small // 1000}k → {large // 1000}k",
+            exponent,
+            f"exponent {exponent:.2f} on the warm path (1.00 is linear); " + "; ".join(lines),
+        )
+    ]
+
+
+GROWTH, GROWTH_QUICK = (10_000, 100_000), (5_000, 20_000)  # compact: 5,000 is over the cached size
+
+
+def _cache_home(cache: Path) -> dict[str, str]:
+    return {"STRETCHCOACH_HOME": str(cache)}
+
+
+# -- the report ----------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    return (
+        f"{platform.system()}, {platform.python_implementation()} {platform.python_version()},"
+        f" {os.cpu_count()} cores, {platform.machine()}"
+    )
+
+
+def table(results: list[Result]) -> str:
+    rows = ["| what | measured | target | |", "| --- | --- | --- | --- |"]
+    for r in results:
+        verdict = f"**{r.verdict}**" if r.verdict in ("missed", "not measured") else r.verdict
+        rows.append(f"| {r.name} | {r.shown} | {r.target} | {verdict} |")
+    return "\n".join(rows)
+
+
+def misses_in_words(results: list[Result]) -> str:
+    missed = [r for r in results if r.verdict in ("missed", "not measured")]
+    if not missed:
+        return "Every target was met in this run."
+    lines = ["Missed in this run:", ""]
+    for r in missed:
+        if r.verdict == "not measured":
+            lines.append(f"- **{r.name}**: not measured ({r.shown}).")
+        else:
+            lines.append(f"- **{r.name}**: {r.shown}; the target is {r.target}.")
+    return "\n".join(lines)
+
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def write_readme(results: list[Result]) -> None:
+    text = README.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise SystemExit(f"bench: README.md has no {START} … {END} markers to write between")
+    body = f"Figures from one run ({machine()}):\n\n{table(results)}\n\n{misses_in_words(results)}\n"
+    text = re.sub(f"{re.escape(START)}.*?{re.escape(END)}", lambda _: f"{START}\n{body}{END}", text, flags=re.S)
+    README.write_text(text, encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="fewer repeats")
-    parser.add_argument("--long", action="store_true", help="add the 10-minute drift run")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller inputs: a smoke run")
+    parser.add_argument("--long", action="store_true", help="add a 10-minute routine's step lateness")
+    parser.add_argument("--readme", action="store_true", help="write the results into README.md's Performance table")
     args = parser.parse_args()
+    if args.quick and args.readme:
+        parser.error("--readme takes a full run, not --quick")
     repeats = 5 if args.quick else 15
     if not Path(SCRIPT).exists():
         print(f"no stretchcoach next to {PYTHON}: install the test environment first (README, Set-up)", file=sys.stderr)
         return 2
     # Time the package as pip installs it: with its bytecode compiled (an editable
     # install under PYTHONDONTWRITEBYTECODE would recompile every module on every run).
-    import compileall
-
-    import stretchcoach
-
-    compileall.compile_dir(str(Path(stretchcoach.__file__).parent), quiet=1)
+    # In a child: this process stays small, as its size at each start counts in a child's peak.
+    compile_package = (
+        "import compileall, pathlib, stretchcoach;"
+        " compileall.compile_dir(pathlib.Path(stretchcoach.__file__).parent, quiet=1)"
+    )
+    subprocess.run([PYTHON, "-c", compile_package], check=True)
     with tempfile.TemporaryDirectory(prefix="stretchcoach-bench-") as tmp:
         work = Path(tmp)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("COLUMNS", "LINES"))}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("COLUMNS", "LINES", "STRETCHCOACH_"))}
         env |= {"STRETCHCOACH_HOME": str(work / "home"), "TERM": "dumb"}
         steps: list[Callable[[], list[Result]]] = [
             lambda: startup(env, repeats),
-            lambda: [drift(env, DRIFT_OPTIONS, 0.1)],
-            lambda: [lateness(env, work, 0.01)],
-            lambda: _live(env),
-            lambda: scale(env, work, max(3, repeats // 3)),
-            lambda: [history(env, work, max(3, repeats // 3))],
+            lambda: step_lateness(env, work, lateness.OPTIONS),
+            lambda: live_against_termdown(env, 30),
+            lambda: history(env, work, 1 if args.quick else 3, 10_000 if args.quick else 100_000),
+            lambda: catalog_10k(env, work, 2 if args.quick else 5),
+            lambda: catalog_growth(env, work, GROWTH_QUICK if args.quick else GROWTH, 1 if args.quick else 3),
         ]
         if args.long:
-            steps.append(lambda: [drift(env, LONG_OPTIONS, 0.2)])
+            steps.append(lambda: step_lateness(env, work, lateness.LONG_OPTIONS))
         results: list[Result] = []
         for step in steps:
             for result in step():
                 results.append(result)
-                mark = "ok  " if result.ok else "MISS"
-                print(f"{mark} {result.name:<34} {result.value:<52} {result.target}", flush=True)
-    cpu = platform.processor() or platform.machine()
-    print(f"\n{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, {cpu}")
-    missed = [r for r in results if not r.ok]
-    print(f"{len(results) - len(missed)} of {len(results)} targets met")
+                mark = {"met": "ok  ", "missed": "MISS", "not measured": "SKIP"}.get(result.verdict, "    ")
+                print(f"{mark} {result.name:<30} {result.target:<14} {result.shown}", flush=True)
+    print(f"\n{machine()}")
+    missed = [r for r in results if r.verdict == "missed"]
+    print(f"{sum(r.verdict == 'met' for r in results)} of {sum(r.name in TARGETS for r in results)} targets met")
+    if args.quick:
+        print("(--quick: smaller inputs; the catalog growth is 5k → 20k and history 10,000 sessions)")
+    if args.readme:
+        write_readme(results)
+        print(f"wrote {README}")
     return 1 if missed else 0
-
-
-def _live(env: dict[str, str]) -> list[Result]:
-    share, peak = pty_routine(env, seconds=30, measure_from=4)  # child's pose: at least 30 s
-    return [
-        Result("CPU while a routine runs (pty)", f"{share * 100:.2f} % of a core", "≤ 0.5 %", share <= 0.005),
-        Result("peak memory of a routine", f"{peak / 1024:.1f} MiB", "≤ 30 MiB", peak / 1024 <= 30),
-    ]
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import io
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from stretchcoach.catalog.assemble import load_catalog
 from stretchcoach.core.plan import plan_routine
@@ -34,8 +35,8 @@ def main() -> None:
     totals = {r.id: plan_routine(catalog, r).total_seconds for r in catalog.routines}
 
     out = _console(100)
-    out.print(render.stretch_table(catalog))
-    out.print(render.routine_table(catalog, totals))
+    for line in render.listing(catalog, totals, out.width):  # the lines `list` writes, styled as on a terminal
+        out.print(Text.assemble(*line), soft_wrap=True)
     out.save_svg(str(DOCS / "list.svg"), title="stretchcoach list")
 
     out = _console(90)

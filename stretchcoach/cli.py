@@ -3,9 +3,11 @@
 Each command is given an :class:`~stretchcoach.views.output.Output`, built here
 once with the output mode. Heavy modules (yaml, rich.live, sqlite3) are imported
 inside the commands that need them, so ``--help`` and completion stay fast.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: Typer reads every command's
+annotations when it builds the command line, and strings would each be compiled
+again on every run; evaluated when the module loads, they come from its bytecode.
+"""
 
 import os
 import signal
@@ -48,8 +50,8 @@ class Settings:
     """What the global options and the environment decided, resolved once."""
 
     catalog_path: Path | None
-    paths: Paths
-    runtime: Runtime | None = None  # None: the real clocks and terminal (tests pass theirs as `obj`)
+    paths: "Paths"
+    runtime: "Runtime | None" = None  # None: the real clocks and terminal (tests pass theirs as `obj`)
 
 
 def _version(value: bool) -> None:
@@ -92,7 +94,7 @@ def _settings(ctx: typer.Context) -> Settings:
     return Settings(catalog_path=Path(catalog) if catalog else None, paths=resolve_paths())
 
 
-def _catalog(ctx: typer.Context) -> Catalog:
+def _catalog(ctx: typer.Context) -> "Catalog":
     from stretchcoach.catalog.assemble import load_catalog
 
     settings = _settings(ctx)

@@ -10,8 +10,6 @@ Tests pass a :class:`~stretchcoach.remind.edges.Edges` of fakes as the root
 context's ``obj`` (or as its ``runtime``); otherwise the real one is used.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -30,7 +28,7 @@ remind_app = typer.Typer(
 )
 
 
-def _edges(ctx: typer.Context) -> Edges:
+def _edges(ctx: typer.Context) -> "Edges":
     from stretchcoach.remind.edges import Edges
 
     obj = ctx.find_root().obj
@@ -40,7 +38,7 @@ def _edges(ctx: typer.Context) -> Edges:
     return Edges.real()
 
 
-def _paths(ctx: typer.Context) -> Paths:
+def _paths(ctx: typer.Context) -> "Paths":
     from stretchcoach.paths import Paths, resolve_paths
 
     paths = getattr(ctx.find_root().obj, "paths", None)

@@ -135,3 +135,21 @@ def test_an_entry_read_over_other_stretches_is_not_used(tmp_path: Path) -> None:
     cat_cow = known["cat-cow"]
     other = known | {"cat-cow": replace(cat_cow, timing=Hold(30))}
     assert cache.load(tmp_path / "cache", large, known=other) is None
+
+
+@pytest.mark.parametrize("command", [["history"], ["list"], ["show", "reach-7"], ["routine", "--plan"]])
+def test_every_command_reads_a_large_catalog_yaml_from_the_cache(
+    command: list[str], user_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large catalog.yaml of one's own is parsed once, not on every command (history reads it for names)."""
+    from typer.testing import CliRunner
+
+    from stretchcoach.cli import app
+
+    user_catalog.write_text(LARGE_OVERLAY, encoding="utf-8")
+    parses = counting_parses(monkeypatch, user_catalog)
+    runner = CliRunner()
+    for _ in range(2):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, result.output
+    assert parses == [user_catalog]

@@ -27,6 +27,7 @@ from stretchcoach.errors import ExitCode, StretchcoachError
 from stretchcoach.history import queries
 from stretchcoach.history.errors import HistoryError
 from stretchcoach.history.files import move_aside
+from stretchcoach.history.migrations import MIGRATIONS
 from stretchcoach.history.queries import SessionRow
 from stretchcoach.history.recorder import Recorder
 from stretchcoach.history.store import HistoryStore, open_for_writing
@@ -81,7 +82,7 @@ def test_opening_twice_migrates_once(db_path: Path) -> None:
     open_for_writing(db_path).close()
     with open_for_writing(db_path) as store:
         migrations = store.db.execute("SELECT name FROM migrations").fetchall()
-    assert migrations == [("m001_initial",), ("m002_application_id",), ("m003_rule_events",)]
+    assert migrations == [(m.__name__,) for m in MIGRATIONS]
 
 
 # -- recording a routine and reading it back ----------------------------------------------------
@@ -129,7 +130,7 @@ def test_a_routine_quit_after_the_left_side_reads_back_as_one_sided(store: Histo
     assert queries.one_sided(store, since=since) == [(STARTED, "supine-hip-flexor", "right")]
     assert queries.stretch_totals(store, since=since) == [("supine-hip-flexor", 0, 45.5)]
     assert queries.checkins(store, since=since) == [(STARTED, 5)]
-    assert queries.completed_days(store) == []  # quitting is not a completed routine
+    assert queries.streaks(store, today=STARTED.date()) == (0, 0)  # quitting is not a completed routine
     ended_at = store.db.execute("SELECT ended_at FROM sessions").fetchone()[0]
     assert datetime.fromisoformat(ended_at) == STARTED + timedelta(seconds=46)
 
@@ -156,7 +157,7 @@ def test_a_completed_routine_reads_back_complete(store: HistoryStore, catalog: C
         ("childs-pose", 1, 30.0),
         ("supine-hip-flexor", 1, 60.0),
     ]
-    assert queries.completed_days(store) == [STARTED.astimezone().date()]
+    assert queries.streaks(store, today=STARTED.astimezone().date()) == (1, 1)
 
 
 def test_a_sided_stretch_never_started_is_not_one_sided(store: HistoryStore, catalog: Catalog) -> None:
@@ -196,9 +197,11 @@ def test_observe_writes_nothing_when_nothing_changed(store: HistoryStore, catalo
     before = store.db.total_changes
     recorder.observe(session)
     assert store.db.total_changes == before
+    steps = steps_of(store.db, recorder.session_id)
     session.update(60.0)
     recorder.observe(session)
-    assert store.db.total_changes == before + 1  # exactly the one step that changed
+    changed = [new for old, new in zip(steps, steps_of(store.db, recorder.session_id), strict=True) if old != new]
+    assert changed == [(1, "hold", "supine-hip-flexor", "right", "done", 30.0)]  # exactly the one step that changed
 
 
 def test_reads_only_look_back_as_far_as_asked(store: HistoryStore, catalog: Catalog) -> None:
@@ -213,7 +216,7 @@ def test_reads_only_look_back_as_far_as_asked(store: HistoryStore, catalog: Cata
     assert [row.pain_before for row in queries.recent_sessions(store, since=since)] == [3]
     assert queries.checkins(store, since=since) == [(STARTED - timedelta(days=2), 3)]
     assert queries.stretch_totals(store, since=since) == [("childs-pose", 1, 30.0)]
-    assert len(queries.completed_days(store)) == 2  # streaks look at every day
+    assert queries.streaks(store, today=STARTED.astimezone().date()) == (0, 1)  # streaks look at every day
 
 
 def test_two_connections_recording_interleaved_keep_both_sessions(db_path: Path, catalog: Catalog) -> None:

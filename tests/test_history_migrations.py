@@ -56,7 +56,7 @@ def test_the_migrations_make_the_schema_of_the_snapshot() -> None:
 def test_a_history_from_before_the_application_id_migrates_to_the_schema_of_a_new_one(tmp_path: Path) -> None:
     db = sqlite3.connect(copy_legacy(tmp_path / "history.sqlite3"), isolation_level=None)
     try:
-        assert migrations.migrate(db) == ["m002_application_id", "m003_rule_events"]
+        assert migrations.migrate(db) == [m.__name__ for m in migrations.MIGRATIONS[1:]]
         assert schema_snapshot(db) == new_history_schema()
     finally:
         db.close()
@@ -68,18 +68,18 @@ def table_names(db: sqlite3.Connection) -> set[str]:
 
 def test_migrate_applies_the_migrations_once_and_records_them() -> None:
     db = sqlite3.connect(":memory:")
-    shipped = ["m001_initial", "m002_application_id", "m003_rule_events"]
+    shipped = ["m001_initial", "m002_application_id", "m003_rule_events", "m004_summaries"]
     assert migrations.migrate(db) == shipped
-    assert table_names(db) == {"migrations", "sessions", "steps", "rule_events"}
+    assert table_names(db) == {"migrations", "sessions", "steps", "rule_events", "session_stretches", "day_stretches"}
     rows = list(db.execute("SELECT name, applied_at FROM migrations"))
     assert [name for name, _ in rows] == shipped
     assert datetime.fromisoformat(rows[0][1]).tzinfo is not None
     # The file says whose it is, and how many migrations it has seen.
     assert db.execute("PRAGMA application_id").fetchone() == (migrations.APPLICATION_ID,)
-    assert db.execute("PRAGMA user_version").fetchone() == (3,)
+    assert db.execute("PRAGMA user_version").fetchone() == (4,)
 
     assert migrations.migrate(db) == []
-    assert db.execute("SELECT count(*) FROM migrations").fetchone() == (3,)
+    assert db.execute("SELECT count(*) FROM migrations").fetchone() == (4,)
 
 
 def test_a_new_migration_is_applied_after_the_shipped_ones(monkeypatch: pytest.MonkeyPatch) -> None:

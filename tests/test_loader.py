@@ -1324,3 +1324,68 @@ def test_sides_may_say_what_each_side_means() -> None:
 def test_what_a_side_means_is_checked(sides: str, says: str) -> None:
     (problem,) = problems(one_stretch("hold: 30\n" + sides + "\n"))
     assert says in problem, problem
+
+
+# -- reading each stretch as it is composed ----------------------------------------------------------------------
+
+
+def _outcome(text: str, *, stream: bool) -> CatalogFile | list[str]:
+    try:
+        return parse(text, stream=stream)
+    except CatalogError as exc:
+        return exc.problems
+
+
+STREAM_FRAGMENTS = [*FRAGMENTS, "stretches: ", "&s ", "*s", "- *a\n", "id: cat-cow\n    name: x\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(STREAM_FRAGMENTS), max_size=40).map("".join))
+def test_stretches_read_as_composed_give_what_the_whole_tree_gives(text: str) -> None:
+    assert _outcome(text, stream=True) == _outcome(text, stream=False)
+
+
+_STRETCHES = TWO_STRETCHES.split("stretches:\n", 1)[1].split("routines:", 1)[0]
+STREAM_CASES = {
+    "valid": with_routine("- {id: both, name: Both, steps: [reach, rock]}\n"),
+    "duplicate ids": TWO_STRETCHES.replace("routines:\n", _STRETCHES),
+    "a bad stretch among good ones": TWO_STRETCHES.replace("feel: A long back.", "feel: [A long back.]"),
+    "a stretch that is not a mapping": TWO_STRETCHES.replace("stretches:\n", "stretches:\n  - just text\n"),
+    "an alias among the stretches": "version: 1\nother: &a {id: x}\nstretches:\n  - *a\n  - {id: y}\n",
+    "the list itself anchored": "version: 1\nstretches: &s\n  - {id: x}\nroutines: *s\n",
+    "stretches twice": "version: 1\nstretches: []\nstretches:\n  - {id: x}\n",
+    "stretches not a list, then a list": "version: 1\nstretches: 3\nstretches:\n  - {id: x}\n",
+    "a wrong version": "version: 2\nstretches:\n  - {id: x}\n",
+    "an unknown top-level field first": "versoin: 1\nstretches:\n  - {id: x}\n",
+    "a recursive alias": "version: 1\nstretches: &s\n  - *s\n",
+    "the built-in catalog": builtin_catalog_path().read_text(encoding="utf-8"),
+}
+
+
+@pytest.mark.parametrize("text", STREAM_CASES.values(), ids=STREAM_CASES.keys())
+def test_reading_stretches_as_composed_changes_nothing(text: str) -> None:
+    assert _outcome(text, stream=True) == _outcome(text, stream=False)
+
+
+def test_a_stretch_read_as_composed_is_not_kept_in_the_tree() -> None:
+    """So only one stretch's nodes are alive at a time, however large the file."""
+    read: list[str] = []
+
+    class Items:
+        key = "stretches"
+
+        def begin(self, node: yaml.Node) -> None:
+            read.clear()
+
+        def item(self, node: yaml.Node) -> None:
+            read.append(node.value[0][1].value)
+
+        def keep(self) -> None:
+            read.append("(kept)")
+
+    text = "version: 1\nother: &a {id: a}\nstretches:\n  - {id: x}\n  - *a\n  - {id: y}\n"
+    root = yamlnodes.compose(text, max_depth=64, max_expanded=10_000, items=Items())
+    assert root is not None
+    stretches = {k.value: v for k, v in root.value}["stretches"]
+    assert read == ["x", "(kept)", "y"]
+    assert [item.value[0][1].value for item in stretches.value] == ["a"]

@@ -28,6 +28,7 @@ from stretchcoach.errors import CatalogError
 from stretchcoach.history.recorder import Recorder
 from stretchcoach.history.store import open_for_writing
 from stretchcoach.views import output
+from stretchcoach.views.safeconsole import SafeConsole
 
 from fakes import fake_runtime
 from helpers import back_relief, flat
@@ -164,7 +165,7 @@ def test_visible_leaves_ordinary_text_alone(text: str) -> None:
 
 def test_the_consoles_escape_text_but_keep_their_own_styles() -> None:
     out = io.StringIO()
-    console = output.SafeConsole(file=out, force_terminal=True, color_system="standard", width=200)
+    console = SafeConsole(file=out, force_terminal=True, color_system="standard", width=200)
     console.print(Text("Stretch \x1b]52;c;aGk=\x07 now \x9b2J", style="bold"))
     written = out.getvalue()
     assert "\x1b]52" not in written
@@ -215,8 +216,8 @@ def test_a_tampered_history_is_shown_with_escapes(db_path: Path, catalog: Catalo
 
 
 def test_a_console_from_output_is_a_safe_one() -> None:
-    assert isinstance(output.console(), output.SafeConsole)
-    assert isinstance(output.error_console(), output.SafeConsole)
+    assert isinstance(output.console(), SafeConsole)
+    assert isinstance(output.error_console(), SafeConsole)
 
 
 MARKUP = ["[link=https://evil.example/x]Click me[/link]", "Lie [blink]down[/blink].", "[/]", "[bold red]Loud[/]"]

@@ -6,17 +6,22 @@ and warning add to, or replace by id, the built-in ones. Their own catalog is
 the ``--catalog`` file when one is given, otherwise ``catalog.yaml`` in the
 config directory if there is one. ``validate`` reads files through
 :func:`read_own` too, so a file it accepts is a file ``--catalog`` loads.
+
+The built-in catalog comes already parsed, from ``builtin.py`` (made from
+data/stretches.yaml by scripts/make_builtin_catalog.py): a command that reads
+no file of the person's never imports yaml.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from stretchcoach.catalog.loader import read_catalog
-from stretchcoach.catalog.reader import CatalogFile
-from stretchcoach.core.model import Catalog
+from stretchcoach.core.model import Catalog, Stretch
 from stretchcoach.errors import CatalogError, os_problem
-from stretchcoach.paths import builtin_catalog_path
+
+if TYPE_CHECKING:
+    from stretchcoach.catalog.reader import CatalogFile
 
 MIN_CACHED_BYTES = 256 * 1024  # smaller files parse faster than a cache round trip
 
@@ -42,12 +47,21 @@ def own_catalog_path(*, catalog_path: Path | None, user_catalog: Path | None) ->
     return None
 
 
-def read_builtin() -> CatalogFile:
-    """The catalog shipped with stretchcoach (small: never cached)."""
-    return read_catalog(builtin_catalog_path())
+def read_builtin() -> Catalog:
+    """The catalog shipped with stretchcoach, data/stretches.yaml, as ``builtin.py`` holds it parsed."""
+    from stretchcoach.catalog.builtin import CATALOG
+
+    return CATALOG
 
 
-def read_own(path: Path, *, builtin: CatalogFile, cache_dir: Path | None = None) -> CatalogFile:
+def read_catalog(path: Path, *, known: dict[str, Stretch]) -> CatalogFile:
+    """``path`` read by the loader, which (with yaml) is imported only when a file is read."""
+    from stretchcoach.catalog.loader import read_catalog as read
+
+    return read(path, known=known)
+
+
+def read_own(path: Path, *, builtin: Catalog, cache_dir: Path | None = None) -> CatalogFile:
     """``path`` as a catalog over ``builtin``: its routines may name the built-in stretches.
 
     Raises :class:`CatalogError` with every problem. A large file is cached in ``cache_dir``.
@@ -65,13 +79,11 @@ def read_own(path: Path, *, builtin: CatalogFile, cache_dir: Path | None = None)
     return parsed
 
 
-def merge(builtin: CatalogFile, own: CatalogFile | None) -> Catalog:
+def merge(builtin: Catalog, own: CatalogFile | None) -> Catalog:
     """``own`` over ``builtin``: replaced stretches and routines keep their place, new ones come after."""
-    warning = (own and own.warning) or builtin.warning
-    if warning is None:  # the shipped file is tested to have one
-        raise AssertionError("the built-in catalog has no warning")
     if own is None:
-        return Catalog(warning=warning, stretches=builtin.stretches, routines=builtin.routines)
+        return builtin
+    warning = own.warning or builtin.warning
     stretches = {s.id: s for s in builtin.stretches} | {s.id: s for s in own.stretches}
     routines = {r.id: r for r in builtin.routines} | {r.id: r for r in own.routines}
     return Catalog(warning=warning, stretches=tuple(stretches.values()), routines=tuple(routines.values()))

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from stretchcoach import __version__
-from stretchcoach.catalog.reader import CatalogFile
+from stretchcoach.catalog.file import CatalogFile
+from stretchcoach.catalog.heap import building_heap
 from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
 
 _LAYOUT = 3  # of an entry: a change to it makes older entries stale
@@ -40,10 +41,15 @@ def load(cache_dir: Path, path: Path, *, known: Mapping[str, Stretch] | None = N
     """The entry for ``path`` read over ``known``, or None if there is none still good."""
     try:
         name, stamp = cache_key(path, known)
-        data = json.loads((cache_dir / name).read_text(encoding="utf-8"))
-        if data.get("stamp") != stamp:
+        text = (cache_dir / name).read_text(encoding="utf-8")
+        if not text.startswith(f'{{"stamp":{json.dumps(stamp)},'):  # stale: not worth decoding
             return None
-        return _decode(data["catalog"])
+        with building_heap():
+            data = json.loads(text)
+            del text
+            if data.get("stamp") != stamp:
+                return None
+            return _decode(data["catalog"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -56,7 +62,8 @@ def store(cache_dir: Path, path: Path, catalog: CatalogFile, *, known: Mapping[s
         fd, temporary = tempfile.mkstemp(dir=cache_dir, prefix=".catalog-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump({"stamp": stamp, "catalog": _encode(catalog)}, file, separators=(",", ":"))
+                # dumps, not dump: only the one-shot encoder is written in C (ten times faster).
+                file.write(json.dumps({"stamp": stamp, "catalog": _encode(catalog)}, separators=(",", ":")))
             os.replace(temporary, cache_dir / name)
         except OSError:
             os.unlink(temporary)
@@ -82,14 +89,19 @@ def _encode(catalog: CatalogFile) -> dict[str, Any]:
     return {"warning": catalog.warning, "stretches": stretches, "routines": routines}
 
 
+_SIDES = {side.value: side for side in Side}
+_BREATHS = {breath.value: breath for breath in Breath}
+
+
 def _decode(data: dict[str, Any]) -> CatalogFile:
+    sides, breaths = _SIDES, _BREATHS
     stretches = []
     for sid, name, targets, setup, steps, feel, timing, aka, tips, cautions, picture in data["stretches"]:
         kind, number, detail, cues, least = timing
         if kind == "hold":
-            made: Hold | Cycle = Hold(number, tuple(Side(side) for side in detail), tuple(cues), least)
+            made: Hold | Cycle = Hold(number, tuple([sides[side] for side in detail]), tuple(cues), least)
         else:
-            phases = tuple(Phase(cue, sec, Breath(b) if b else None, tuple(pic)) for cue, sec, b, pic in detail)
+            phases = tuple([Phase(cue, sec, breaths[b] if b else None, tuple(pic)) for cue, sec, b, pic in detail])
             made = Cycle(phases, number, least)
         stretches.append(
             Stretch(
@@ -107,7 +119,7 @@ def _decode(data: dict[str, Any]) -> CatalogFile:
             )
         )
     routines = tuple(
-        Routine(rid, name, description, tuple(RoutineItem(*item) for item in items), prep, rest, switch)
+        Routine(rid, name, description, tuple([RoutineItem(*item) for item in items]), prep, rest, switch)
         for rid, name, description, items, prep, rest, switch in data["routines"]
     )
     return CatalogFile(warning=data["warning"], stretches=tuple(stretches), routines=routines)

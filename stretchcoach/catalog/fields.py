@@ -49,7 +49,9 @@ class FieldReader:
         self.problems: list[str] = []
 
     def fail(self, node: yaml.Node, path: str, message: str) -> None:
-        mark = node.start_mark
+        self.fail_at(node.start_mark, path, message)
+
+    def fail_at(self, mark: yaml.Mark, path: str, message: str) -> None:
         where = path or "(top level)"  # the root mapping has no field path
         self.problems.append(f"{self.source}:{mark.line + 1}:{mark.column + 1}: {where}: {message}")
 

@@ -9,15 +9,14 @@ nodes and collects every problem as ``file:line:column: field.path: what was exp
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 
+from stretchcoach.catalog.heap import building_heap
 from stretchcoach.catalog.reader import FORMAT_VERSION, CatalogFile, CatalogReader
 from stretchcoach.catalog.yamlnodes import compose
 from stretchcoach.core.model import Stretch
@@ -62,22 +61,29 @@ def read_catalog(path: Path, *, known: Mapping[str, Stretch] | None = None) -> C
     return parse_catalog(data, source=source, known=known)
 
 
-def parse_catalog(data: bytes | str, *, source: str, known: Mapping[str, Stretch] | None = None) -> CatalogFile:
-    """Parse catalog text; raise :class:`CatalogError` listing every problem."""
+def parse_catalog(
+    data: bytes | str, *, source: str, known: Mapping[str, Stretch] | None = None, stream: bool = True
+) -> CatalogFile:
+    """Parse catalog text; raise :class:`CatalogError` listing every problem.
+
+    Each stretch is read as soon as it is composed, and its nodes let go (``stream=False``,
+    for the tests: composed whole, then read; the outcome is the same).
+    """
     text = _decode(data, source) if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    with _gc_paused():
-        root = _compose(text, source)
+    with building_heap():
         reader = CatalogReader(source)
+        root = _compose(text, source, reader if stream else None)
         catalog = reader.catalog(root, dict(known or {}))
     if reader.problems or catalog is None:
         raise CatalogError(reader.problems or [f"{source}: not a catalog"])
     return catalog
 
 
-def _compose(text: str, source: str) -> yaml.Node:
+def _compose(text: str, source: str, reader: CatalogReader | None) -> yaml.Node:
     try:
         # A catalog may not expand, through aliases, beyond the largest file accepted.
-        root = compose(text, max_depth=MAX_DEPTH, max_expanded=MAX_FILE_BYTES)
+        items = reader.early if reader is not None else None
+        root = compose(text, max_depth=MAX_DEPTH, max_expanded=MAX_FILE_BYTES, items=items)
     except yaml.reader.ReaderError as exc:
         raise CatalogError([_reader_problem(exc, text, source)]) from None
     except yaml.MarkedYAMLError as exc:
@@ -90,19 +96,6 @@ def _compose(text: str, source: str) -> yaml.Node:
     if root is None:
         raise CatalogError([f"{source}: the file is empty; a catalog starts with `version: {FORMAT_VERSION}`"])
     return root
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Loading allocates hundreds of thousands of nodes and objects that all stay alive;
-    without this, the cyclic garbage collector rescans them again and again (4x slower)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, text: str, source: str) -> str:

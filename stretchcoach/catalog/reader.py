@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import yaml
 
 from stretchcoach.catalog.fields import FieldReader, shown
+from stretchcoach.catalog.file import CatalogFile as CatalogFile  # where it has always been imported from
 from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch, Timing
 from stretchcoach.core.suggest import closest
 
@@ -14,16 +15,49 @@ FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True)
-class CatalogFile:
-    """What one file says; ``warning`` is None when the file leaves it out."""
+class _ReadEarly:
+    """A stretch read as soon as it was composed: what it gave, and where it began."""
 
-    warning: str | None
-    stretches: tuple[Stretch, ...]
-    routines: tuple[Routine, ...]
+    stretch: Stretch | None
+    problems: list[str]
+    mark: yaml.Mark
+
+
+class StretchItems:
+    """Reads each stretch as the composer finishes it (see ``yamlnodes.ItemReader``), so that
+    only one stretch's nodes are alive at a time. :meth:`CatalogReader.stretches` then goes
+    through what was read, in order, exactly as if it were reading the nodes themselves."""
+
+    key = "stretches"
+
+    def __init__(self, reader: CatalogReader) -> None:
+        self.reader = reader
+        self.node: yaml.Node | None = None
+        self.entries: list[_ReadEarly | None] = []  # None: an item left in the list, read later
+
+    def begin(self, node: yaml.Node) -> None:
+        self.node, self.entries = node, []
+
+    def item(self, node: yaml.Node) -> None:
+        reader = self.reader
+        kept, reader.problems = reader.problems, []
+        try:
+            stretch = reader.stretch(node, f"stretches[{len(self.entries)}]")
+        finally:
+            found, reader.problems = reader.problems, kept
+        self.entries.append(_ReadEarly(stretch, found, node.start_mark))
+
+    def keep(self) -> None:
+        self.entries.append(None)
 
 
 class CatalogReader(FieldReader):
-    """Reads a whole catalog from its root node."""
+    """Reads a whole catalog from its root node (composed with ``items=reader.early``, its
+    stretches are read as they are composed)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(source)
+        self.early = StretchItems(self)
 
     def catalog(self, root: yaml.Node, known: dict[str, Stretch]) -> CatalogFile | None:
         top = ("version", "warning", "stretches", "routines")
@@ -46,14 +80,21 @@ class CatalogReader(FieldReader):
 
     def stretches(self, node: yaml.Node) -> tuple[Stretch, ...]:
         items = self.sequence(node, "stretches", "stretches")
+        entries: list[_ReadEarly | None] = self.early.entries if node is self.early.node else [None] * len(items or ())
+        left = iter(items or ())  # the items not read early, in order
         result: list[Stretch] = []
         seen: set[str] = set()
-        for i, item in enumerate(items or ()):
-            stretch = self.stretch(item, f"stretches[{i}]")
+        for i, entry in enumerate(entries):
+            if entry is None:
+                item = next(left)
+                stretch, mark = self.stretch(item, f"stretches[{i}]"), item.start_mark
+            else:
+                self.problems += entry.problems
+                stretch, mark = entry.stretch, entry.mark
             if stretch is None:
                 continue
             if stretch.id in seen:
-                self.fail(item, f"stretches[{i}].id", f"duplicate id '{stretch.id}'; ids must be unique")
+                self.fail_at(mark, f"stretches[{i}].id", f"duplicate id '{stretch.id}'; ids must be unique")
                 continue
             seen.add(stretch.id)
             result.append(stretch)

@@ -18,8 +18,7 @@ PyYAML itself. A catalog gets the same message whether libyaml is there or not.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from yaml.composer import ComposerError
@@ -62,8 +61,28 @@ def plain_tag(value: str) -> str:
     return STR
 
 
-def compose(text: str, *, max_depth: int, max_expanded: int) -> Node | None:
+class ItemReader(Protocol):
+    """Reads the items of one top-level list as each is composed, so that a large file's nodes
+    need not all be alive at once: a 10,000-stretch catalog is some 300,000 nodes."""
+
+    key: str  # the list under this key of the top-level mapping (its first occurrence)
+
+    def begin(self, node: Node) -> None:
+        """A pass over the list ``node`` begins (a retry after libyaml refused the text starts again)."""
+
+    def item(self, node: Node) -> None:
+        """Read one item now; it is left out of the composed list."""
+
+    def keep(self) -> None:
+        """The next item is an alias, kept in the composed list to be read with the rest
+        (what it names may still be open, as in ``&a [*a]``)."""
+
+
+def compose(text: str, *, max_depth: int, max_expanded: int, items: ItemReader | None = None) -> Node | None:
     """The single document in ``text`` as nodes, or None for an empty stream.
+
+    With ``items``, each item of the list ``items.key`` is given to it as soon as it
+    is composed, and left out of the list if it is read there.
 
     Raises ``yaml.MarkedYAMLError`` (or ``yaml.reader.ReaderError``) for invalid
     YAML, more than one document, an undefined alias, nesting deeper than
@@ -72,8 +91,8 @@ def compose(text: str, *, max_depth: int, max_expanded: int) -> Node | None:
     as gigabytes).
     """
     if LIBYAML is None:
-        return _Composer(text, max_depth=max_depth, max_expanded=max_expanded).run(PYTHON)
-    composer = _Composer(text, max_depth=max_depth, max_expanded=max_expanded)
+        return _Composer(text, max_depth=max_depth, max_expanded=max_expanded, items=items).run(PYTHON)
+    composer = _Composer(text, max_depth=max_depth, max_expanded=max_expanded, items=items)
     try:
         return composer.run(LIBYAML)
     except (ScannerError, ParserError, ReaderError) as exc:  # libyaml's refusal, in libyaml's words
@@ -97,7 +116,7 @@ def compose(text: str, *, max_depth: int, max_expanded: int) -> Node | None:
                 found = exc.problem_mark or exc.context_mark
                 if found is not None and found.line <= mark.line:
                     raise
-    return _Composer(text, max_depth=max_depth, max_expanded=max_expanded).run(PYTHON)
+    return _Composer(text, max_depth=max_depth, max_expanded=max_expanded, items=items).run(PYTHON)
 
 
 def _index(text: str, line: int, column: int) -> int:
@@ -110,11 +129,26 @@ def _index(text: str, line: int, column: int) -> int:
     return min(at + column, len(text))
 
 
+def _starts_list(stack: list[tuple[Node, list[Node]]], key: str) -> bool:
+    """Whether a list opening now is the value of ``key``'s first occurrence in the top-level mapping."""
+    if len(stack) != 1:
+        return False
+    parent, pending = stack[0]
+    if not isinstance(parent, MappingNode) or not pending or not _names(pending[0], key):
+        return False
+    return not any(_names(earlier, key) for earlier, _ in parent.value)
+
+
+def _names(node: Node, key: str) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == STR and node.value == key
+
+
 class _Composer:
     """One pass over one parser's events; after an error, ``depth`` and ``read`` say how far it got."""
 
-    def __init__(self, text: str, *, max_depth: int, max_expanded: int) -> None:
+    def __init__(self, text: str, *, max_depth: int, max_expanded: int, items: ItemReader | None = None) -> None:
         self.text = text
+        self.items = items
         self.max_depth = max_depth
         self.max_expanded = max_expanded
         self.depth = 0  # collections open
@@ -151,8 +185,10 @@ class _Composer:
         stack: list[tuple[Node, list[Node]]] = []  # open collections, each with its pending mapping key
         anchors: dict[str, Node] = {}
         documents = 0
-        opened: list[int] = []  # `expanded` when each open collection began
-        sizes: dict[int, int] = {}  # id(node) -> its expanded size, for anchored nodes
+        opened: list[tuple[int, bool]] = []  # (`expanded` when it began, anchored) for each open collection
+        sizes: dict[int, int] = {}  # id(node) -> its expanded size, for anchored nodes (kept alive by `anchors`)
+        streamed: Node | None = None  # the list whose items go to `self.items` as they are composed
+        items = self.items
 
         def remember(anchor: str | None, node: Node) -> None:
             if anchor is None:
@@ -170,58 +206,96 @@ class _Composer:
                 root = node
                 return
             parent, pending = stack[-1]
-            if isinstance(parent, SequenceNode):
+            if parent is streamed and items is not None:
+                items.item(node)
+            elif isinstance(parent, SequenceNode):
                 parent.value.append(node)
             elif pending:
                 parent.value.append((pending.pop(), node))
             else:
                 pending.append(node)
 
-        events: Iterator[Any] = yaml.parse(self.text, Loader=loader)  # Any: libyaml's marks are not yaml.Mark
+        # The parser's own loop, without yaml.parse's generator around it: this runs once an event.
+        parser: Any = loader(self.text)  # Any: libyaml's marks are not yaml.Mark
+        next_event = parser.get_event
         event: Any = None
+        limit = self.max_expanded
+        plain_tags: dict[str, str] = {}
         try:
-            for event in events:
-                start: Any = event.start_mark
-                end: Any = event.end_mark
-                if isinstance(event, ScalarEvent):
+            while (event := next_event()) is not None:
+                kind = type(event)
+                if kind is ScalarEvent:  # most events: a plain scalar, its tag resolved here
+                    value = event.value
                     tag = event.tag
                     if tag is None or tag == "!":
-                        tag = plain_tag(event.value) if event.implicit[0] else STR
-                    node: Node = ScalarNode(tag, event.value, start, end, style=event.style)
-                    remember(event.anchor, node)
+                        if not event.implicit[0]:
+                            tag = STR
+                        elif (tag := plain_tags.get(value)) is None:  # keys, mostly: the same few again and again
+                            tag = plain_tag(value)
+                            if len(value) <= 16:
+                                plain_tags[value] = tag
+                    node: Node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+                    self.expanded += len(value) + 1
+                    if self.expanded > limit:
+                        self.grow(0, event.start_mark)
                     if event.anchor is not None:
-                        sizes[id(node)] = len(event.value) + 1
-                    self.grow(len(event.value) + 1, start)
-                    attach(node)
-                elif isinstance(event, (SequenceStartEvent, MappingStartEvent)):
+                        remember(event.anchor, node)
+                        sizes[id(node)] = len(value) + 1
+                    if stack and (top := stack[-1])[1]:  # a mapping's value, its key pending: attach(), inline
+                        top[0].value.append((top[1].pop(), node))
+                    else:
+                        attach(node)
+                elif kind is SequenceStartEvent or kind is MappingStartEvent:
+                    start: Any = event.start_mark
                     if len(stack) >= self.max_depth:
                         raise self.too_deep(start)
-                    is_map = isinstance(event, MappingStartEvent)
+                    is_map = kind is MappingStartEvent
                     tag = event.tag if event.tag not in (None, "!") else (MAP if is_map else SEQ)
                     node = (MappingNode if is_map else SequenceNode)(tag, [], start, None, flow_style=event.flow_style)
                     remember(event.anchor, node)
-                    attach(node)
+                    if (
+                        not is_map
+                        and event.anchor is None
+                        and streamed is None
+                        and items
+                        and _starts_list(stack, items.key)
+                    ):
+                        streamed = node
+                        items.begin(node)
                     stack.append((node, []))
-                    opened.append(self.expanded)
-                elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+                    opened.append((self.expanded, event.anchor is not None))
+                elif kind is SequenceEndEvent or kind is MappingEndEvent:
                     node, _ = stack.pop()
-                    node.end_mark = end
-                    sizes[id(node)] = self.expanded - opened.pop() + 1
-                elif isinstance(event, AliasEvent):
+                    node.end_mark = event.end_mark
+                    began, anchored = opened.pop()
+                    if anchored:
+                        sizes[id(node)] = self.expanded - began + 1
+                    attach(node)  # complete: an item of `streamed` is read now
+                elif kind is AliasEvent:
+                    start = event.start_mark
                     if event.anchor not in anchors:
                         raise ComposerError(None, None, f"found undefined alias {event.anchor!r}", start)
                     target = anchors[event.anchor]
                     # A collection still open (a recursive alias) counts what it holds so far.
                     self.grow(sizes.get(id(target), self.expanded) + 1, start)
-                    attach(target)
-                elif isinstance(event, DocumentStartEvent):
+                    if stack and stack[-1][0] is streamed and items is not None:
+                        items.keep()
+                        stack[-1][0].value.append(target)
+                    else:
+                        attach(target)
+                elif kind is DocumentStartEvent:
                     documents += 1
                     if documents > 1:
                         raise ComposerError(
-                            "expected a single document in the stream", None, "but found another document", start
+                            "expected a single document in the stream",
+                            None,
+                            "but found another document",
+                            event.start_mark,
                         )
         except (ScannerError, ParserError, ReaderError):
             self.depth = len(stack)
             self.read = event.end_mark.index if event is not None else 0
             raise
+        finally:
+            parser.dispose()
         return root

@@ -22,19 +22,28 @@ def show_history(
     as_csv: bool,
     output: Output,
 ) -> None:
-    """The last ``days`` of the history at ``db_path``; ``catalog`` is read for the stretches' names."""
-    from stretchcoach.history.report import build_report
+    """The last ``days`` of the history at ``db_path``; ``catalog`` is read for the stretches' names
+    (the table's: JSON and CSV have ids). The sessions of JSON and CSV are written as they are read."""
+    from stretchcoach.history.report import build_report, open_history, window
     from stretchcoach.localtime import zone_note
 
-    try:
-        names = {s.id: s.name for s in catalog().stretches}
-    except StretchcoachError:
-        names = {}  # a broken catalog should not hide the history
     note = zone_note()  # streaks count local days: UTC ones if the local zone cannot be used
     if note:
         output.error(note)
-    report = build_report(db_path, days=days, now=now, names=names)
-    history_view.show_history(output, report, now=now, as_json=as_json, as_csv=as_csv)
+    with open_history(db_path) as store:
+        if as_csv:  # the sessions alone
+            history_view.show_csv(output, window(store, days=days, now=now))
+            return
+        names = {} if as_json else stretch_names(catalog)
+        report = build_report(store, days=days, now=now, names=names)
+        history_view.show_history(output, report, now=now, as_json=as_json)
+
+
+def stretch_names(catalog: Callable[[], Catalog]) -> dict[str, str]:
+    try:
+        return {s.id: s.name for s in catalog().stretches}
+    except StretchcoachError:
+        return {}  # a broken catalog should not hide the history
 
 
 def record_seen_doctor(*, db_path: Path, now: datetime, output: Output) -> None:

@@ -12,22 +12,19 @@ import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from stretchcoach.core import rule
 from stretchcoach.core.model import Catalog
 from stretchcoach.core.plan import Plan, PlanOptions, plan_routine
-from stretchcoach.core.session import Outcome, RoutineSession
 from stretchcoach.errors import ExitCode
-from stretchcoach.paths import Paths
-from stretchcoach.views import routine as routine_view
+from stretchcoach.views import plan as plan_view
 from stretchcoach.views.output import Output
 
 if TYPE_CHECKING:
+    from stretchcoach.core.session import RoutineSession
     from stretchcoach.history.saving import Saver
     from stretchcoach.history.store import HistoryStore
     from stretchcoach.live.cues import Cues
+    from stretchcoach.paths import Paths
     from stretchcoach.runtime import Runtime
-
-_NO_PAIN_AFTER = (Outcome.INTERRUPTED, Outcome.TERMINATED, Outcome.HANGUP)
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,7 @@ def plan(*, catalog: Catalog, routine_id: str, options: PlanOptions) -> Plan:
 
 
 def print_plan(plan: Plan, *, as_json: bool, output: Output) -> None:
-    routine_view.show_plan(output, plan, as_json=as_json)
+    plan_view.show_plan(output, plan, as_json=as_json)
 
 
 NO_KEYS = "Keys: none, as standard input is not a terminal; Ctrl-C stops the routine."
@@ -58,10 +55,15 @@ NO_KEYS = "Keys: none, as standard input is not a terminal; Ctrl-C stops the rou
 def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime: Runtime, output: Output) -> ExitCode:
     """Follow ``plan``: the safety first, the rule, a check-in, the routine itself, a check-in, the
     summary. Returns the exit code: the outcome's, or :attr:`ExitCode.STOP` when the rule says stop."""
-    # Imported here: `routine --plan` needs none of the prompts, the cues or the terminal.
+    # Imported here: `routine --plan` needs none of the prompts, the cues, the terminal, the rule nor Rich.
     from stretchcoach.commands.checkins import ask_pain, confirmed, first_run_safety, open_history, rule_gate
+    from stretchcoach.core import rule
+    from stretchcoach.core.session import Outcome
     from stretchcoach.live.cues import parse_hook, routine_cues
     from stretchcoach.live.sound import SoundMode
+    from stretchcoach.views import routine as routine_view
+
+    no_pain_after = (Outcome.INTERRUPTED, Outcome.TERMINATED, Outcome.HANGUP)  # asking is not possible, or wanted
 
     hook = parse_hook(options.on_step) if options.on_step else None
     interactive = runtime.interactive
@@ -98,7 +100,7 @@ def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime:
         verdict = rule.after_routine(pain_before, None, hurt=outcome is Outcome.HURT)
         try:
             pain_after = options.pain_after
-            if pain_after is None and options.checkin and interactive and outcome not in _NO_PAIN_AFTER:
+            if pain_after is None and options.checkin and interactive and outcome not in no_pain_after:
                 pain_after = ask_pain(runtime.ask, after=True, output=output)
             if pain_after is not None:
                 saver.recorder.pain_after(pain_after)
@@ -107,7 +109,7 @@ def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime:
             cues.flush(runtime.sleep, runtime.clock)
         except OSError:  # the terminal is gone (SIGHUP): the history has it all, or says below
             pass
-        _finish_saving(saver, runtime, signalled=outcome in _NO_PAIN_AFTER, output=output)
+        _finish_saving(saver, runtime, signalled=outcome in no_pain_after, output=output)
         return ExitCode.STOP if verdict.stop else outcome.exit_code
     finally:
         db.close()

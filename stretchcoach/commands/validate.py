@@ -6,6 +6,7 @@ from pathlib import Path
 
 from stretchcoach.catalog.assemble import own_catalog_path, read_builtin, read_own
 from stretchcoach.catalog.reader import CatalogFile
+from stretchcoach.core.model import Catalog
 from stretchcoach.errors import CatalogError, StretchcoachError
 from stretchcoach.views.output import Output
 
@@ -41,7 +42,7 @@ def validate(
         raise StretchcoachError(f"{failed} of {_count(len(files), 'catalog file', 'catalog files')} failed validation")
 
 
-def _summary(own: CatalogFile, builtin: CatalogFile) -> str:
+def _summary(own: CatalogFile, builtin: Catalog) -> str:
     """What the file holds, and what it does to the built-in catalog it goes over."""
     stretches = _count(len(own.stretches), "stretch", "stretches")
     routines = _count(len(own.routines), "routine", "routines")

@@ -124,7 +124,8 @@ _TRY_ANOTHER_WAY = (
 
 
 def open_for_reading(path: Path) -> HistoryStore | None:
-    """Open the history for ``history``: None if there is none. Never creates, migrates or locks for writing.
+    """Open the history for ``history``: None if there is none. Never creates, migrates or locks for writing
+    (a history from before the summaries gets them for this connection only).
 
     A history that cannot be written (a read-only file or directory, a full disk)
     is still read: if no ``-wal`` holds anything, as the main file is; else
@@ -148,7 +149,9 @@ def open_for_reading(path: Path) -> HistoryStore | None:
             errors.append(exc)
             continue
         try:
-            db.execute("SELECT count(*) FROM sessions").fetchone()
+            db.execute("SELECT (SELECT count(*) FROM sessions), (SELECT 1 FROM steps LIMIT 1)").fetchone()
+            if not migrations.summarised(db):
+                migrations.read_without_summaries(db)
         except sqlite3.Error as exc:
             db.close()
             errors.append(exc)

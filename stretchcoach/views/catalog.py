@@ -1,22 +1,26 @@
-"""The catalog as `list` and `show` draw it: tables, the stretch panel and their JSON shapes."""
+"""The catalog as `list` and `show` draw it: tables, the stretch panel and their JSON shapes.
+
+`list` is laid out by ``views/table`` rather than Rich, and Rich is imported only
+for `show`'s panel (or to style `list` on a terminal): `list` is the command
+people run most to look something up, and Rich would be most of its time.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from stretchcoach.core.durations import human_seconds
 from stretchcoach.core.model import Catalog, Cycle, Hold, Phase, Routine, Stretch
 from stretchcoach.views.output import Output
-from stretchcoach.views.safety import catalog_warning
 
-# Above this many stretches, `list` prints aligned columns instead of a Rich table:
-# a table measures every cell (about 0.4 ms a row), columns cost next to nothing.
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+    from rich.measure import Measurement
+
+    from stretchcoach.views.table import Line
+
+# Above this many stretches, `list` prints aligned columns instead of a boxed table:
+# a catalog of thousands reads better without a box around every row.
 TABLE_ROWS = 200
 
 
@@ -25,19 +29,26 @@ def show_listing(out: Output, catalog: Catalog, totals: dict[str, int], *, as_js
     if as_json:
         out.json(listing_json(catalog, totals))
         return
+    out.styled_lines(listing(catalog, totals, out.width))
+
+
+def listing(catalog: Catalog, totals: dict[str, int], width: int) -> list[Line]:
+    """What `list` shows, in lines ``width`` cells wide at most (the aligned columns of a large catalog aside)."""
+    from stretchcoach.views.table import crop
+
+    lines: list[Line]
     if len(catalog.stretches) <= TABLE_ROWS:
-        out.print(stretch_table(catalog))
+        lines = stretch_table(catalog, width)
     else:
-        console = out.console()
-        header, lines = stretch_columns(catalog, console.width)
-        console.print(f"{len(catalog.stretches)} stretches", style="bold")
-        console.print(header, style="bold", markup=False, soft_wrap=True)
-        out.write("\n".join(lines) + "\n")  # plain text: Rich would only measure it again
+        header, rows = stretch_columns(catalog, width)
+        lines = [[(f"{len(catalog.stretches)} stretches", "bold")], [(header, "bold")], *([(row, "")] for row in rows)]
     if catalog.routines:
-        out.print(routine_table(catalog, totals))
-    out.print(
-        Text.assemble("Details: ", ("stretchcoach show ID", "bold"), "   Start: ", ("stretchcoach routine", "bold"))
-    )
+        lines += routine_table(catalog, totals, width)
+    details: Line = [("Details: ", ""), ("stretchcoach show ID", "bold")]
+    start: Line = [("Start: ", ""), ("stretchcoach routine", "bold")]
+    one_line = [*details, ("   ", ""), *start]
+    footer = [one_line] if sum(len(text) for text, _ in one_line) <= width else [details, start]
+    return lines + [crop(line, width) for line in footer]
 
 
 def listing_json(catalog: Catalog, totals: dict[str, int]) -> dict[str, Any]:
@@ -55,16 +66,20 @@ def show_stretch(out: Output, stretch: Stretch, warning: str, *, as_json: bool) 
         out.print(stretch_panel(stretch, warning))
 
 
-def stretch_table(catalog: Catalog) -> Table:
-    table = Table(title="Stretches", title_justify="left", expand=False)
-    table.add_column("ID", style="bold cyan", no_wrap=True)
-    table.add_column("Name")
-    table.add_column("Targets")
-    table.add_column("Timing")
-    table.add_column("Time", justify="right", no_wrap=True)
-    for s in catalog.stretches:
-        table.add_row(s.id, s.name, ", ".join(s.targets), s.timing.summary(), human_seconds(s.seconds))
-    return table
+def stretch_table(catalog: Catalog, width: int) -> list[Line]:
+    from stretchcoach.views.table import Column, layout  # here, not for `show`
+
+    columns = (
+        Column("ID", style="bold cyan", wrap=False),
+        Column("Name"),
+        Column("Targets"),
+        Column("Timing"),
+        Column("Time", wrap=False, right=True),
+    )
+    rows = [
+        (s.id, s.name, ", ".join(s.targets), s.timing.summary(), human_seconds(s.seconds)) for s in catalog.stretches
+    ]
+    return layout("Stretches", columns, rows, width)
 
 
 def stretch_columns(catalog: Catalog, width: int) -> tuple[str, list[str]]:
@@ -92,15 +107,19 @@ def stretch_columns(catalog: Catalog, width: int) -> tuple[str, list[str]]:
     return line(heads), [line(row) for row in rows]
 
 
-def routine_table(catalog: Catalog, totals: dict[str, int]) -> Table:
-    table = Table(title="Routines", title_justify="left", expand=False)
-    table.add_column("ID", style="bold cyan", no_wrap=True)
-    table.add_column("Name")
-    table.add_column("Stretches")
-    table.add_column("Time", justify="right", no_wrap=True)
-    for r in catalog.routines:
-        table.add_row(r.id, r.name, ", ".join(i.stretch for i in r.items), human_seconds(totals[r.id]))
-    return table
+def routine_table(catalog: Catalog, totals: dict[str, int], width: int) -> list[Line]:
+    from stretchcoach.views.table import Column, layout
+
+    columns = (
+        Column("ID", style="bold cyan", wrap=False),
+        Column("Name"),
+        Column("Stretches"),
+        Column("Time", wrap=False, right=True),
+    )
+    rows = [
+        (r.id, r.name, ", ".join(i.stretch for i in r.items), human_seconds(totals[r.id])) for r in catalog.routines
+    ]
+    return layout("Routines", columns, rows, width)
 
 
 class Picture:
@@ -112,14 +131,25 @@ class Picture:
         self.style = style
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
         if self.lines and self.width <= options.max_width:
             yield Text("\n".join(self.lines), style=self.style, no_wrap=True)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.measure import Measurement
+
         return Measurement(0, self.width)  # it may be left out, down to nothing
 
 
 def stretch_panel(stretch: Stretch, warning: str) -> Group:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from stretchcoach.views.safety import catalog_warning
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
@@ -145,6 +175,10 @@ def stretch_panel(stretch: Stretch, warning: str) -> Group:
 
 def _phases(phases: tuple[Phase, ...]) -> RenderableType:
     """The movements of a round side by side, each with its picture under it when it has one."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     if not any(phase.picture for phase in phases):
         return Text("\n".join(f"{p.cue} ({p.seconds} s)" for p in phases))
     side_by_side = Table.grid(padding=(0, 3))

@@ -7,6 +7,10 @@ Consoles are built per call so they follow the current environment
 draw every text segment through :func:`~stretchcoach.core.safe_text.visible`, so
 no text from a catalog, a history file or an argument reaches the terminal as
 a control sequence (see ``safe_text`` for the policy).
+
+Rich is imported only when something is drawn with it: importing it costs more
+than all the rest of a command like `list`, whose lines (laid out by
+``views/table``) go straight to a pipe, and through Rich only to be styled.
 """
 
 from __future__ import annotations
@@ -15,54 +19,62 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console, ConsoleOptions, RenderableType
-from rich.segment import Segment
+from stretchcoach.core.safe_text import json_text, visible
 
-from stretchcoach.core.safe_text import UNSAFE, json_text, visible
-
-
-class SafeConsole(Console):
-    """A Rich console whose text cannot drive the terminal; Rich's own control codes pass."""
-
-    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
-        for segment in super().render(renderable, options):
-            if segment.control or not UNSAFE.search(segment.text):
-                yield segment
-            else:
-                yield Segment(visible(segment.text), segment.style)
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
 
 
 def console() -> Console:
+    from stretchcoach.views.safeconsole import SafeConsole
+
     # markup=False: a "[link=...]" or "[/]" in a catalog is text, not a style (nor a crash).
-    return SafeConsole(highlight=False, markup=False, emoji=False, width=_width(sys.stdout))
+    return SafeConsole(highlight=False, markup=False, emoji=False, width=width_of(sys.stdout))
 
 
 def error_console() -> Console:
+    from stretchcoach.views.safeconsole import SafeConsole
+
     return SafeConsole(
-        stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True, width=_width(sys.stderr)
+        stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True, width=width_of(sys.stderr)
     )
 
 
 MAX_WIDTH = 500  # wider than any screen: COLUMNS=100000 must not draw megabytes into a pipe
+DEFAULT_WIDTH = 80  # with no terminal anywhere and no COLUMNS, as Rich draws
 
 
-def _width(stream: Any) -> int | None:
-    """A terminal's real width, whatever COLUMNS says; elsewhere Rich's choice, up to MAX_WIDTH."""
-    try:
+def width_of(stream: Any) -> int:
+    """The width to draw for on ``stream``: a terminal's real width, whatever COLUMNS says;
+    elsewhere COLUMNS (up to MAX_WIDTH), else the width of the terminal we were started
+    from (``stretchcoach list | less``), else DEFAULT_WIDTH."""
+    with contextlib.suppress(AttributeError, ValueError, OSError):
         if stream.isatty():
-            return os.get_terminal_size(stream.fileno()).columns or None
-    except (AttributeError, ValueError, OSError):
-        pass
-    try:
+            return os.get_terminal_size(stream.fileno()).columns or DEFAULT_WIDTH
+    with contextlib.suppress(ValueError):
         columns = int(os.environ.get("COLUMNS", ""))
-    except ValueError:
-        return None
-    return min(columns, MAX_WIDTH) if columns > 0 else None
+        if columns > 0:
+            return min(columns, MAX_WIDTH)
+    for fd in (0, 1, 2):
+        with contextlib.suppress(OSError):
+            return os.get_terminal_size(fd).columns or DEFAULT_WIDTH
+    return DEFAULT_WIDTH
+
+
+def may_style(stream: Any) -> bool:
+    """Whether Rich might draw styles on ``stream``: a terminal, or one forced on through the
+    environment variables Rich reads. Where not, Rich would write plain text, and so can be skipped."""
+    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+        return True
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def print_error(message: str) -> None:
@@ -77,15 +89,19 @@ def print_error(message: str) -> None:
         err.print(message)
 
 
-def print_json(data: Any) -> None:
-    """Machine-readable output: plain JSON on stdout, no colour, no wrapping.
+def json_dumps(data: Any) -> str:
+    """Machine-readable output: plain JSON, no colour, no wrapping, safe to write to stdout.
 
     Where stdout cannot encode all of Unicode (PYTHONIOENCODING=ascii), non-ASCII is
     written as \\u escapes rather than lost to "?".
     """
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
     ascii_only = encoding not in ("utf8", "utf16", "utf32")
-    sys.stdout.write(json_text(json.dumps(data, indent=2, ensure_ascii=ascii_only)) + "\n")
+    return json_text(json.dumps(data, indent=2, ensure_ascii=ascii_only))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json_dumps(data) + "\n")
 
 
 def write_plain(text: str) -> None:
@@ -124,7 +140,7 @@ class Output:
 
     @property
     def width(self) -> int:
-        return console().width
+        return width_of(sys.stdout)
 
     def console(self) -> Console:
         return console()
@@ -132,6 +148,17 @@ class Output:
     def print(self, renderable: RenderableType = "", *, style: str | None = None) -> None:
         """A renderable, or text wrapped at words to the width."""
         console().print(renderable, style=style)
+
+    def styled_lines(self, lines: Iterable[Sequence[tuple[str, str]]]) -> None:
+        """Lines laid out already, each as (text, style) spans; styled only where Rich would style them."""
+        if not may_style(sys.stdout):
+            write_plain("".join("".join(text for text, _ in line) + "\n" for line in lines))
+            return
+        from rich.text import Text
+
+        out = console()
+        for line in lines:
+            out.print(Text.assemble(*line, no_wrap=True, overflow="crop"), soft_wrap=True)
 
     def lines(self, lines: Iterable[str]) -> None:
         """Plain lines, each whole however long: a screen reader reads a line as one."""
@@ -141,6 +168,12 @@ class Output:
 
     def json(self, data: Any) -> None:
         print_json(data)
+
+    def json_parts(self, parts: Iterable[str]) -> None:
+        """One JSON document written part by part as the parts come, each made by :func:`json_dumps`
+        or as safe and as plain (ASCII only, without DEL): a long list need not be held whole."""
+        for part in parts:
+            sys.stdout.write(part)
 
     def write(self, text: str) -> None:
         write_plain(text)

@@ -1,6 +1,6 @@
-"""The routine before and after: the plan, the introduction and the summary, drawn or in lines.
+"""The routine before and after: the introduction and the summary, drawn or in lines.
 
-The live view while it runs is in ``views.live``.
+The live view while it runs is in ``views.live``; the plan `routine --plan` prints, in ``views.plan``.
 """
 
 from __future__ import annotations
@@ -10,44 +10,16 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from stretchcoach.core.durations import human_seconds, mmss
+from stretchcoach.core.durations import human_seconds
 from stretchcoach.core.plan import Plan
 from stretchcoach.core.rule import Verdict
 from stretchcoach.core.safety import SEE_SAFETY
 from stretchcoach.core.session import Outcome, RoutineSession, Status, StepRecord
 from stretchcoach.core.steps import StepKind
-from stretchcoach.core.words import step_line, step_title
+from stretchcoach.core.words import step_line
 from stretchcoach.views.live import KEY_HINTS
 from stretchcoach.views.output import Mode, Output
 from stretchcoach.views.safety import catalog_warning, closing_line, closing_warning, verdict_line, verdict_panel
-
-
-def show_plan(out: Output, plan: Plan, *, as_json: bool) -> None:
-    if as_json:
-        out.json(plan.to_json())
-        return
-    out.print(plan_table(plan))
-    for change in plan.changes:
-        out.print(f"• {change}")
-
-
-def plan_table(plan: Plan) -> Table:
-    table = Table(title=f"{plan.routine.name}: {len(plan.steps)} steps", title_justify="left")
-    table.add_column("Start", justify="right", no_wrap=True)
-    table.add_column("Stretch", style="bold")
-    table.add_column("Step")
-    table.add_column("Time", justify="right", no_wrap=True)
-    shown = None
-    for start, step in zip(plan.starts(), plan.steps, strict=True):
-        name = step.stretch.name if step.stretch.id != shown and step.kind is not StepKind.REST else ""
-        shown = step.stretch.id if name else shown
-        what = step_title(step)
-        if step.kind is StepKind.PHASE:
-            what += f": {step.cue}"
-        table.add_row(mmss(start), name, what, f"{step.seconds} s")
-    table.caption = f"Total {human_seconds(plan.total_seconds)} ({human_seconds(plan.active_seconds)} stretching)"
-    table.caption_justify = "left"
-    return table
 
 
 def show_intro(out: Output, plan: Plan, warning: str, *, with_warning: bool) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
@@ -16,7 +17,6 @@ from rich.panel import Panel
 from rich.segment import Segment, SegmentLines
 from rich.text import Text
 
-from stretchcoach.core.rule import Verdict
 from stretchcoach.core.safety import (
     HURT_ADVICE,
     NOT_ADVICE,
@@ -29,6 +29,9 @@ from stretchcoach.core.safety import (
     WORSENED_ADVICE,
 )
 from stretchcoach.views.output import Mode, Output
+
+if TYPE_CHECKING:
+    from stretchcoach.core.rule import Verdict
 
 
 class Level(Enum):
@@ -48,7 +51,7 @@ def warning_panel(body: RenderableType, *, title: str, level: Level) -> Panel:
         body = Text(body, style="bold" if stop else "")
     return Panel(
         body,
-        title=f"⚠ {title}" if sign else title,
+        title=Text(f"⚠ {title}" if sign else title),  # a Text: a str title would be parsed as markup
         title_align="left",
         border_style=colour,
         style="red" if stop else "none",
@@ -153,6 +156,8 @@ def show_safety_page(out: Output, page: SafetyPage) -> None:
 
 def verdict_text(verdict: Verdict | None) -> str:
     """What the rule says after a routine whose verdict is not OK."""
+    from stretchcoach.core.rule import Verdict  # here: `show` draws the warning, and needs none of the rule
+
     if verdict is Verdict.HURT:
         return HURT_ADVICE
     if verdict is Verdict.WORSENED:

@@ -1,0 +1,129 @@
+"""`list` and `routine --plan` draw their own tables (views/table.py): aligned in terminal cells,
+never wider than the screen, and catalog text in them is shown, never acted on."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import sys
+
+import pytest
+from rich.cells import cell_len
+
+from stretchcoach.core.model import Catalog, Hold, Stretch
+from stretchcoach.core.plan import plan_routine
+from stretchcoach.core.safe_text import UNSAFE
+from stretchcoach.views.catalog import listing
+from stretchcoach.views.output import Output
+from stretchcoach.views.plan import plan_lines
+from stretchcoach.views.table import Column, Line, layout
+
+COLUMNS = (Column("ID", style="bold cyan", wrap=False), Column("Name"), Column("Time", wrap=False, right=True))
+
+
+def text(lines: list[Line]) -> list[str]:
+    return ["".join(part for part, _ in line) for line in lines]
+
+
+def test_a_table_is_boxed_with_its_title_above() -> None:
+    assert text(layout("Things", COLUMNS, [("a", "Alpha", "5 s"), ("bb", "Beta", "10 s")], 80)) == [
+        "Things",
+        "┏━━━━┳━━━━━━━┳━━━━━━┓",
+        "┃ ID ┃ Name  ┃ Time ┃",
+        "┡━━━━╇━━━━━━━╇━━━━━━┩",
+        "│ a  │ Alpha │  5 s │",
+        "│ bb │ Beta  │ 10 s │",
+        "└────┴───────┴──────┘",
+    ]
+
+
+def test_cells_wrap_at_words_and_a_word_too_long_is_cut() -> None:
+    lines = text(layout("T", COLUMNS, [("id", "one two three unbreakableword", "1 s")], 24))
+    assert lines[4:-1] == [
+        "│ id │ one two  │  1 s │",
+        "│    │ three    │      │",
+        "│    │ unbreak… │      │",
+    ]
+
+
+def test_a_time_is_never_split_from_its_unit() -> None:
+    lines = text(layout("T", (Column("Timing"),), [("hold 30 s × 2 sides",)], 12))
+    assert lines[4:-1] == [
+        "│ hold     │",
+        "│ 30 s × 2 │",
+        "│ sides    │",
+    ]
+
+
+def test_words_are_cut_only_when_no_other_column_can_wrap() -> None:
+    """Narrowing evenly would cut "shoulders,"; the short words' column gives way first."""
+    columns = (Column("ID", wrap=False), Column("Name"), Column("Targets"))
+    row = ("seated-spinal-twist", "Child's pose", "lower back, spine, shoulders, neck")
+    lines = text(layout("T", columns, [row], 46))
+    assert "…" not in "".join(lines)
+    cells = [line.split("│")[2:4] for line in lines[4:-1]]
+    assert [name.strip() for name, _ in cells if name.strip()] == ["Child's", "pose"]
+    assert "shoulders," in [targets.strip() for _, targets in cells]
+
+
+def test_wide_characters_are_measured_in_cells() -> None:
+    lines = text(layout("T", COLUMNS, [("x", "猫のポーズ 🧘", "1 s"), ("y", "Cat", "2 s")], 80))
+    assert len({cell_len(line) for line in lines[1:]}) == 1  # every border and row the same width on screen
+    assert "│ x  │ 猫のポーズ 🧘 │  1 s │" in lines
+
+
+@pytest.mark.parametrize("width", range(8, 121, 7))
+def test_no_line_is_wider_than_the_screen(catalog: Catalog, width: int) -> None:
+    lines = text(listing(catalog, {"back-relief": 253}, width))
+    assert max(map(cell_len, lines)) <= width
+    lines = text(plan_lines(plan_routine(catalog, catalog.routines[0]), width))
+    assert max(map(cell_len, lines)) <= width
+
+
+def hostile(catalog: Catalog) -> Catalog:
+    """The built-in catalog with control and invisible characters in a stretch's text, as a tampered
+    cache could hold it (the loader refuses them in a file)."""
+    evil = Stretch(
+        id="evil\x1b[2J",
+        name="Title \x1b]0;pwned\x07 now",
+        targets=("clip\x1b]52;c;aGk=\x07", "bidi\u202e"),
+        setup="s",
+        steps=("x",),
+        feel="f",
+        timing=Hold(seconds=5),
+    )
+    return dataclasses.replace(catalog, stretches=(*catalog.stretches, evil))
+
+
+def test_catalog_text_is_shown_as_escapes(catalog: Catalog) -> None:
+    shown = "\n".join(text(listing(hostile(catalog), {"back-relief": 253}, 200)))
+    assert UNSAFE.search(shown) is None
+    assert "evil\\x1b[2J" in shown
+    assert "Title \\x1b]0;pwned\\x07 now" in shown
+    assert "bidi\\u202e" in shown
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_output_to_a_pipe_is_plain_text(monkeypatch: pytest.MonkeyPatch, catalog: Catalog) -> None:
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    Output().styled_lines(listing(hostile(catalog), {"back-relief": 253}, 100))
+    assert "\x1b" not in out.getvalue()
+    assert "│ supine-hip-flexor " in out.getvalue()
+
+
+def test_a_terminal_gets_the_same_lines_styled(monkeypatch: pytest.MonkeyPatch, catalog: Catalog) -> None:
+    out = Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    lines = listing(hostile(catalog), {"back-relief": 253}, 100)
+    Output().styled_lines(lines)
+    written = out.getvalue()
+    assert "\x1b[1;36msupine-hip-flexor" in written  # the ids, bold cyan
+    assert UNSAFE.sub("", written.replace("\x1b[", "")) == written.replace("\x1b[", "")  # only Rich's own SGR
+    assert "\x1b[2J" not in written
+    assert "\x1b]" not in written
+    assert len(written.splitlines()) == len(lines)  # laid out once: Rich wraps nothing again
