@@ -6,6 +6,7 @@ into a single line on stderr and an exit code.
 
 from __future__ import annotations
 
+import shlex
 from enum import IntEnum
 
 
@@ -34,12 +35,14 @@ class StretchcoachError(Exception):
 class CatalogError(StretchcoachError):
     """One or more problems in a catalog file, each with its position."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], *, source: str | None = None) -> None:
+        """``source``: the file the problems are in, for the command that lists them all."""
         self.problems = problems
         first = problems[0]
         more = len(problems) - 1
         if more:
-            first += f" (and {more} more problem{'s' if more > 1 else ''}; see `stretchcoach validate`)"
+            command = f"stretchcoach validate {shlex.quote(source) if source else 'FILE'}"
+            first += f" (and {more} more problem{'s' if more > 1 else ''}; see `{command}`)"
         super().__init__(first, exit_code=ExitCode.USAGE)
 
 

@@ -63,9 +63,10 @@ def catalog() -> Catalog:
 
 @pytest.fixture(scope="session")
 def quick_catalog(catalog: Catalog) -> Catalog:
-    """The built-in catalog with no minimum holds: for tests that hold a stretch for a second."""
+    """The built-in catalog with no minimum holds or rounds: for tests that hold a stretch for a second."""
     stretches = tuple(
-        replace(s, timing=replace(s.timing, minimum=0)) if isinstance(s.timing, Hold) else s for s in catalog.stretches
+        replace(s, timing=replace(s.timing, minimum=0) if isinstance(s.timing, Hold) else replace(s.timing, least=0))
+        for s in catalog.stretches
     )
     return Catalog(warning=catalog.warning, stretches=stretches, routines=catalog.routines)
 

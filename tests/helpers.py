@@ -128,14 +128,17 @@ def big_digits(text: str) -> tuple[str, int] | None:
 
 
 MINIMUM_HOLD = "hold: {at_least: 30s}"
+LEAST_ROUNDS = re.compile(r"reps: \{at_least: 3, rounds: (\d+)\}")
 
 
 def use_quick_holds(home: Path) -> Path:
     """Give ``home`` (a STRETCHCOACH_HOME) a catalog of its own: the built-in one without its
-    minimum holds, so that `--hold 1` is allowed, for tests of anything but those minimums."""
+    minimum holds and rounds, so that `--hold 1 --reps 1` is allowed, for tests of anything but
+    those minimums."""
     text = builtin_catalog_path().read_text(encoding="utf-8")
     assert text.count(MINIMUM_HOLD) == 2
+    assert len(LEAST_ROUNDS.findall(text)) == 2
     path = home / "config" / "catalog.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.replace(MINIMUM_HOLD, "hold: 30s"), encoding="utf-8")
+    path.write_text(LEAST_ROUNDS.sub(r"reps: \1", text.replace(MINIMUM_HOLD, "hold: 30s")), encoding="utf-8")
     return path

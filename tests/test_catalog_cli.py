@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -129,6 +130,7 @@ CAT_COW_JSON = {
     "cautions": [],
     "timing": {
         "reps": 6,
+        "at_least": 3,
         "deeper": 3,
         "phases": [
             {
@@ -145,7 +147,7 @@ CAT_COW_JSON = {
             },
         ],
     },
-    "summary": "6 × inhale 4 s / exhale 4 s",
+    "summary": "6 × inhale 4 s / exhale 4 s, at least 3 rounds",
     "seconds": 48,
     "picture": [" ●━━━━━━━━╮", " ┃        ┃", "▔┻▔▔▔▔▔▔▔▔┻▔"],
 }
@@ -174,12 +176,18 @@ def test_list_shows_every_stretch_with_its_timing() -> None:
             "1 min",
         ],
         ["childs-pose", "Child's pose", "lower back, spine", "at least 30 s", "30 s"],
-        ["cat-cow", "Cat-cow pose", "spine, neck, shoulders, lower back", "6 × inhale 4 s / exhale 4 s", "48 s"],
+        [
+            "cat-cow",
+            "Cat-cow pose",
+            "spine, neck, shoulders, lower back",
+            "6 × inhale 4 s / exhale 4 s, at least 3 rounds",
+            "48 s",
+        ],
         [
             "seated-spinal-twist",
             "Seated spinal twist",
             "back muscles, spine",
-            "4 × twist to the left 5 s / twist to the right 5 s",
+            "4 × twist to the left 5 s / twist to the right 5 s, at least 3 rounds",
             "40 s",
         ],
     ]
@@ -260,7 +268,7 @@ def test_show_cat_cow() -> None:
         "2. As you exhale, round your back and tuck your chin to your chest. "
         "3. Repeat several times, moving slowly and with deep breaths. "
         "4. You can hold each position for a few seconds if you need a deeper stretch. "
-        "Timing 6 × inhale 4 s / exhale 4 s (48 s in all) "
+        "Timing 6 × inhale 4 s / exhale 4 s, at least 3 rounds (48 s in all) "
         "Each round Inhale — arch your back and look up to the ceiling (4 s) "
         "Exhale — round your back and tuck your chin to your chest (4 s) "
         "You should feel Your spine lengthening, and tension releasing in your lower back, neck and shoulders. "
@@ -343,7 +351,7 @@ def test_validate_the_builtin_catalog() -> None:
 def test_validate_a_user_file_may_name_builtin_stretches(in_tmp: Path) -> None:
     (in_tmp / "mine.yaml").write_text(
         "version: 1\nroutines:\n"
-        "  - {id: cats, name: Cats, steps: [cat-cow, {stretch: cat-cow, reps: 2}]}\n"
+        "  - {id: cats, name: Cats, steps: [cat-cow, {stretch: cat-cow, reps: 3}]}\n"
         "  - {id: kids, name: Kids, steps: [{stretch: childs-pose, hold: 1m}]}\n",
         encoding="utf-8",
     )
@@ -489,7 +497,7 @@ def test_catalog_option_with_a_broken_file_is_one_line(tmp_path: Path) -> None:
     for command in (["list"], ["show", "cat-cow"], ["list", "--json"]):
         assert_clean_error(
             run("--catalog", str(bad), *command),
-            f"stretchcoach: {first} (and 6 more problems; see `stretchcoach validate`)\n",
+            f"stretchcoach: {first} (and 6 more problems; see `stretchcoach validate {bad}`)\n",
         )
 
 
@@ -607,7 +615,8 @@ def test_validate_accepts_exactly_the_files_the_catalog_option_loads(name: str, 
         return
     *problems, summary = validated.stderr.splitlines()
     assert summary == "stretchcoach: 1 of 1 catalog file failed validation"
-    more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''}; see `stretchcoach validate`)"
+    command = f"stretchcoach validate {shlex.quote(str(path))}"
+    more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''}; see `{command}`)"
     assert_clean_error(loaded, f"stretchcoach: {problems[0]}{more if len(problems) > 1 else ''}\n")
 
 

@@ -135,8 +135,8 @@ def test_a_routine_quit_after_the_left_side_reads_back_as_one_sided(store: Histo
     assert datetime.fromisoformat(ended_at) == STARTED + timedelta(seconds=46)
 
 
-def test_a_completed_routine_reads_back_complete(store: HistoryStore, catalog: Catalog) -> None:
-    plan = make_plan(catalog, "supine-hip-flexor", "childs-pose", "cat-cow")
+def test_a_completed_routine_reads_back_complete(store: HistoryStore, quick_catalog: Catalog) -> None:
+    plan = make_plan(quick_catalog, "supine-hip-flexor", "childs-pose", "cat-cow")
     recorder = Recorder.start(store, plan, started_at=STARTED, pain_before=None)
     session = RoutineSession(plan, started=0.0)
     session.begin()

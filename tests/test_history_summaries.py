@@ -14,9 +14,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stretchcoach.core.model import Catalog
 from stretchcoach.core.plan import Plan
+from stretchcoach.core.rule import streaks
 from stretchcoach.core.session import Outcome, RoutineSession
 from stretchcoach.history import migrations, queries
 from stretchcoach.history.recorder import Recorder
@@ -48,7 +51,7 @@ def record(store: HistoryStore, plan: Plan, started_at: datetime, *, quit_at: fl
 
 def fill(store: HistoryStore, catalog: Catalog) -> None:
     """Twelve routines over three weeks, some quit part-way (one after the left side of the hip flexor stretch)."""
-    plan = back_relief(catalog, prep=0, rest=0, switch=0, reps=2)
+    plan = back_relief(catalog, prep=0, rest=0, switch=0, reps=3)
     for n in range(12):
         quit_at = None if n % 3 else [45.0, 100.0, 33.0, 75.0][n // 3]
         record(store, plan, NOW - timedelta(days=20 - 2 * n, hours=n), quit_at=quit_at, pain=n % 8)
@@ -215,6 +218,8 @@ def tamper(db: sqlite3.Connection) -> None:
         db.execute("UPDATE sessions SET active_seconds = 0.1 + 0.2 WHERE id = 3")
         db.execute("UPDATE sessions SET pain_before = 5.5, routine = 'x\r' WHERE id = 4")
         db.execute("UPDATE sessions SET outcome = NULL, note = 'line one' || char(10) || 'two' WHERE id = 5")
+        db.execute("UPDATE sessions SET note = 'before' || char(0) || 'after' WHERE id = 6")  # printf stops at NUL
+        db.execute("UPDATE sessions SET note = X'414243' WHERE id = 7")  # a BLOB, not text
 
 
 @pytest.mark.parametrize("tampered", [False, True], ids=["as-recorded", "tampered"])
@@ -247,3 +252,26 @@ def test_no_sessions_are_an_empty_list_and_a_header() -> None:
     assert json.loads("".join(report_json(report)))["sessions"] == []
     assert "".join(report_json(report)) == json_dumps(report.to_json()) + "\n"
     assert "".join(sessions_csv(report.sessions)) == ",".join(queries.SessionRow.CSV_FIELDS) + "\n"
+
+
+# -- streaks, in SQL and in the core ----------------------------------------------------------------
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(-40, 3), st.sampled_from(["completed", "completed", "quit", None])), max_size=30))
+def test_the_streaks_in_sql_are_the_cores(tmp_path: Path, days: list[tuple[int, str | None]]) -> None:
+    """`history` counts streaks in SQL; core.rule.streaks says what they are: they agree."""
+    today = NOW.date()
+    path = tmp_path / f"streaks-{len(list(tmp_path.iterdir()))}.sqlite3"
+    with open_for_writing(path) as opened:
+        with opened.db:
+            opened.db.executemany(
+                "INSERT INTO sessions (started_at, local_day, routine, planned_seconds, outcome) "
+                "VALUES (?, ?, 'back-relief', 253, ?)",
+                [
+                    (f"{today + timedelta(days=offset)}T09:00:00+00:00", str(today + timedelta(days=offset)), outcome)
+                    for offset, outcome in days
+                ],
+            )
+        completed = [today + timedelta(days=offset) for offset, outcome in days if outcome == "completed"]
+        assert queries.streaks(opened, today=today) == streaks(completed, today=today)

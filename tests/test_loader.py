@@ -443,6 +443,45 @@ def test_a_routine_may_not_hold_a_stretch_below_its_minimum() -> None:
     assert problems(text) == ["c.yaml:11:60: routines[0].steps[0].hold: 'easy' is held at least 30 s, got 20 s"]
 
 
+PHASES = "phases: [{cue: Arch, seconds: 4}]\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "reps", "least"),
+    [("{at_least: 3}", 3, 3), ("{at_least: 3, rounds: 6}", 6, 3), ("{rounds: 4, at_least: 2}", 4, 2), ("5", 5, 0)],
+)
+def test_a_cycle_can_have_a_least_number_of_rounds(written: str, reps: int, least: int) -> None:
+    (stretch,) = parse(one_stretch(f"reps: {written}\n" + PHASES)).stretches
+    assert isinstance(stretch.timing, Cycle)
+    assert (stretch.timing.reps, stretch.timing.least) == (reps, least)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("{rounds: 6}", "c.yaml:9:11: stretches[0].reps: missing required field 'at_least'"),
+        (
+            "{at_least: 3, rounds: 2}",
+            "c.yaml:9:33: stretches[0].reps.rounds: expected at least 3 rounds (at_least), got 2",
+        ),
+        ("{at_least: 0}", "c.yaml:9:22: stretches[0].reps.at_least: expected a number from 1 to 100, got 0"),
+        (
+            "{at_least: 3, times: 6}",
+            "c.yaml:9:25: stretches[0].reps.times: unknown field 'times'; expected one of: at_least, rounds",
+        ),
+    ],
+)
+def test_a_bad_least_number_of_rounds_is_named(written: str, message: str) -> None:
+    assert problems(one_stretch(f"reps: {written}\n" + PHASES)) == [message]
+
+
+def test_a_routine_may_not_do_a_cycle_fewer_rounds_than_its_least() -> None:
+    text = one_stretch("reps: {at_least: 3}\n" + PHASES) + (
+        "routines:\n  - {id: quick, name: Quick, steps: [{stretch: easy, reps: 2}]}\n"
+    )
+    assert problems(text) == ["c.yaml:12:60: routines[0].steps[0].reps: 'easy' is done at least 3 rounds, got 2"]
+
+
 def test_phase_seconds_must_be_positive() -> None:
     assert problems(one_stretch("phases: [{cue: Arch, seconds: 0}, {cue: Round, seconds: -1}]\n")) == [
         "c.yaml:9:35: stretches[0].phases[0].seconds: expected a duration greater than zero, got 0 s",
@@ -740,7 +779,7 @@ def test_multiple_problems_are_collected_in_one_error() -> None:
     # The one line the CLI prints names the first problem and counts the rest.
     assert str(info.value) == (
         "c.yaml:2:1: warnign: unknown field 'warnign'; did you mean 'warning'? "
-        "(and 3 more problems; see `stretchcoach validate`)"
+        "(and 3 more problems; see `stretchcoach validate c.yaml`)"
     )
     assert info.value.exit_code == ExitCode.USAGE
 
@@ -931,6 +970,8 @@ def catalog_yaml(
                 entry["sides"] = timing["sides"]
         else:
             entry["reps"] = timing["reps"]
+            if timing["at_least"]:
+                entry["reps"] = {"at_least": timing["at_least"], "rounds": timing["reps"]}
             if timing["deeper"]:
                 entry["deeper"] = duration(timing["deeper"])
             entry["phases"] = [
@@ -981,13 +1022,20 @@ def test_stretch_json_written_back_as_yaml_gives_equal_stretches() -> None:
         (Hold(30), "30 s", 30),
         (Hold(30, minimum=30), "at least 30 s", 30),
         (Hold(30, (Side.LEFT, Side.RIGHT), minimum=30), "at least 30 s × 2 sides", 60),
-        (Hold(45, minimum=30), "45 s (at least 30 s)", 45),
+        (Hold(45, minimum=30), "45 s, at least 30 s", 45),
+        (Hold(45, (Side.LEFT, Side.RIGHT), minimum=30), "45 s × 2 sides, at least 30 s", 90),
         (Hold(20, (Side.LEFT,)), "20 s, left side", 20),
         (
             Cycle((Phase("Arch", 4, Breath.INHALE), Phase("Round", 4, Breath.EXHALE)), 6),
             "6 × inhale 4 s / exhale 4 s",
             48,
         ),
+        (
+            Cycle((Phase("Arch", 4), Phase("Round", 4)), 6, least=3),
+            "6 × arch 4 s / round 4 s, at least 3 rounds",
+            48,
+        ),
+        (Cycle((Phase("Arch", 4), Phase("Round", 4)), 3, least=3), "at least 3 × arch 4 s / round 4 s", 24),
         (
             Cycle((Phase("Twist to the left", 5), Phase("Twist to the right", 5)), 4),
             "4 × twist to the left 5 s / twist to the right 5 s",
@@ -1027,7 +1075,7 @@ stretches:
 routines:
   - id: evening
     name: Evening
-    steps: [wall-lean, {stretch: cat-cow, reps: 2}, childs-pose]
+    steps: [wall-lean, {stretch: cat-cow, reps: 4}, childs-pose]
 """
 
 
@@ -1054,7 +1102,7 @@ def test_user_catalog_adds_replaces_and_overrides_the_warning(user_catalog: Path
     assert [r.id for r in catalog.routines] == ["back-relief", "evening"]
     evening = catalog.routine("evening")
     assert evening is not None
-    assert evening.items == (RoutineItem("wall-lean"), RoutineItem("cat-cow", reps=2), RoutineItem("childs-pose"))
+    assert evening.items == (RoutineItem("wall-lean"), RoutineItem("cat-cow", reps=4), RoutineItem("childs-pose"))
 
 
 def test_user_catalog_without_a_warning_keeps_the_builtin_one(user_catalog: Path) -> None:

@@ -1,10 +1,11 @@
-"""No option, key or fit to a time takes a hold below its minimum, or a plan past --minutes.
+"""No option, key or fit to a time takes a hold or a cycle below its minimum, or a plan past --minutes.
 
-One property over generated catalogs (holds with and without a minimum, cycles that may
-or may not go deeper), any mix of the routine's options, and any keys pressed while it
-runs: the plan is refused with a message, or every hold in it is at least its minimum
-and the whole takes no more than the minutes asked; and while it runs, no key ever
-brings the current hold below its minimum.
+One property over generated catalogs (holds with and without a minimum, cycles with and
+without a least number of rounds, that may or may not go deeper), any mix of the
+routine's options, and any keys pressed while it runs: the plan is refused with a
+message, or every hold and cycle in it is at least its minimum and the whole takes no
+more than the minutes asked; and while it runs, no key ever brings the current hold
+below its minimum.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ def holds(draw: st.DrawFn) -> Hold:
 @st.composite
 def cycles(draw: st.DrawFn) -> Cycle:
     phases = tuple(Phase(f"Move {n}", draw(st.integers(1, 8)), Breath.INHALE) for n in range(draw(st.integers(1, 2))))
-    return Cycle(phases, draw(st.integers(1, 10)), deeper=draw(st.sampled_from([0, 3])))
+    least = draw(st.sampled_from([0, 0, 2, 3]))
+    reps = draw(st.integers(max(1, least), 10))
+    return Cycle(phases, reps, deeper=draw(st.sampled_from([0, 3])), least=least)
 
 
 @st.composite
@@ -45,9 +48,10 @@ def routines(draw: st.DrawFn) -> tuple[Catalog, Routine]:
     stretches = tuple(stretch(f"s{n}", timing) for n, timing in enumerate(timings))
     items = []
     for made in stretches:
-        least = made.timing.minimum if isinstance(made.timing, Hold) else 0
-        own = draw(st.none() | st.integers(max(1, least), 90)) if isinstance(made.timing, Hold) else None
-        items.append(RoutineItem(made.id, hold=own))
+        if isinstance(made.timing, Hold):
+            items.append(RoutineItem(made.id, hold=draw(st.none() | st.integers(max(1, made.timing.minimum), 90))))
+        else:
+            items.append(RoutineItem(made.id, reps=draw(st.none() | st.integers(max(1, made.timing.least), 12))))
     gaps = {name: draw(st.integers(0, 15)) for name in ("prep", "rest", "switch")}
     routine = Routine("mine", "Mine", "", tuple(items), **gaps)
     return Catalog("Stop if it hurts.", stretches, (routine,)), routine
@@ -90,10 +94,16 @@ def test_no_option_key_or_fit_cuts_a_hold_below_its_minimum_or_runs_past_the_min
             for s in catalog.stretches
             if isinstance(s.timing, Hold) and chosen.hold and chosen.hold < s.timing.minimum
         ]
-        if cut:  # refused, quoting the first minimum it would have cut
-            first = cut[0]
-            assert isinstance(first.timing, Hold)
-            assert f"{first.name} is held for at least {first.timing.minimum} s" in error.message
+        few = [
+            s for s in catalog.stretches if isinstance(s.timing, Cycle) and chosen.reps and chosen.reps < s.timing.least
+        ]
+        if cut or few:  # refused, quoting the first minimum it would have cut
+            first = next(s for s in catalog.stretches if s in cut or s in few)  # the first in the routine
+            if isinstance(first.timing, Hold):
+                assert f"{first.name} is held for at least {first.timing.minimum} s" in error.message
+            else:
+                assert error.message.startswith(f"--reps {chosen.reps}: ")
+                assert f"is done at least {first.timing.least} rounds" in error.message
         else:  # else only --deeper with nothing to deepen, or a routine that cannot fit the minutes
             assert error.message.startswith(("--deeper: ", "--minutes: "))
         return
@@ -102,6 +112,9 @@ def test_no_option_key_or_fit_cuts_a_hold_below_its_minimum_or_runs_past_the_min
         if step.kind is StepKind.HOLD:
             assert isinstance(step.stretch.timing, Hold)
             assert step.seconds >= step.stretch.timing.minimum
+        if step.kind is StepKind.PHASE:
+            assert isinstance(step.stretch.timing, Cycle)
+            assert step.reps >= step.stretch.timing.least
     if chosen.minutes is not None:
         assert plan.total_seconds <= round(chosen.minutes * 60)
 

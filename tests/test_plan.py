@@ -138,10 +138,33 @@ def test_hold_option_sets_every_hold_and_leaves_phases(catalog: Catalog) -> None
 
 
 def test_reps_option_sets_every_cycle(catalog: Catalog) -> None:
-    plan = back_relief(catalog, reps=2)
+    plan = back_relief(catalog, reps=3)
     rounds = {(s.stretch.id, s.rep, s.reps) for s in plan.steps if s.kind is StepKind.PHASE}
-    assert rounds == {(sid, rep, 2) for sid in ("cat-cow", "seated-spinal-twist") for rep in (1, 2)}
-    assert plan.total_seconds == 253 - 4 * 8 - 2 * 10
+    assert rounds == {(sid, rep, 3) for sid in ("cat-cow", "seated-spinal-twist") for rep in (1, 2, 3)}
+    assert plan.total_seconds == 253 - 3 * 8 - 1 * 10
+
+
+def test_reps_below_the_articles_several_is_refused_quoting_it(catalog: Catalog) -> None:
+    """ "Repeat this several times": the built-in cycles are done at least 3 rounds."""
+    with pytest.raises(StretchcoachError) as caught:
+        back_relief(catalog, reps=2)
+    assert caught.value.message == "--reps 2: Cat-cow pose is done at least 3 rounds; give 3 or more"
+    assert caught.value.exit_code is ExitCode.USAGE
+    with pytest.raises(StretchcoachError, match=r"^--reps 1: Seated spinal twist is done at least 3 rounds"):
+        back_relief(catalog, reps=1, only=("seated-spinal-twist",))
+    assert holds(back_relief(catalog, reps=1, only=("childs-pose",))) == [30]  # no cycle in it: nothing to refuse
+
+
+def test_a_cycle_without_a_least_may_be_done_once() -> None:
+    catalog, routine = make_catalog([cycle_stretch("b", reps=3)], [RoutineItem("b")], prep=0)
+    assert {s.reps for s in plan_routine(catalog, routine, PlanOptions(reps=1)).steps} == {1}
+
+
+def test_a_routine_below_a_replaced_cycles_least_is_raised_to_it() -> None:
+    stretch = cycle_stretch("b", reps=6)
+    stretch = replace(stretch, timing=replace(stretch.timing, least=4))
+    catalog, routine = make_catalog([stretch], [RoutineItem("b", reps=2)], prep=0)
+    assert {s.reps for s in plan_routine(catalog, routine).steps} == {4}
 
 
 def test_gap_options_change_their_steps(catalog: Catalog) -> None:

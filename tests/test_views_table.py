@@ -95,6 +95,11 @@ def hostile(catalog: Catalog) -> Catalog:
     return dataclasses.replace(catalog, stretches=(*catalog.stretches, evil))
 
 
+def test_a_title_is_shown_as_escapes_too() -> None:
+    lines = text(layout("Routine \x1b]0;pwned\x07", COLUMNS, [("a", "Alpha", "5 s")], 80))
+    assert lines[0] == "Routine \\x1b]0;pwned\\x07"
+
+
 def test_catalog_text_is_shown_as_escapes(catalog: Catalog) -> None:
     shown = "\n".join(text(listing(hostile(catalog), {"back-relief": 253}, 200)))
     assert UNSAFE.search(shown) is None

@@ -117,6 +117,7 @@ CATALOG = Catalog(
                 ),
                 reps=6,
                 deeper=3,
+                least=3,
             ),
             picture=(
                 ' ●━━━━━━━━╮',
@@ -162,6 +163,7 @@ CATALOG = Catalog(
                     ),
                 ),
                 reps=4,
+                least=3,
             ),
             picture=(
                 '   ●',

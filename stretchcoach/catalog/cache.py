@@ -24,7 +24,7 @@ from stretchcoach.catalog.file import CatalogFile
 from stretchcoach.catalog.heap import building_heap
 from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
 
-_LAYOUT = 3  # of an entry: a change to it makes older entries stale
+_LAYOUT = 4  # of an entry: a change to it makes older entries stale
 
 
 def cache_key(path: Path, known: Mapping[str, Stretch] | None = None) -> tuple[Path, str]:
@@ -78,7 +78,7 @@ def _encode(catalog: CatalogFile) -> dict[str, Any]:
             timing: list[Any] = ["hold", s.timing.seconds, sides, s.timing.side_cues, s.timing.minimum]
         else:
             phases = [[p.cue, p.seconds, p.breath.value if p.breath else None, p.picture] for p in s.timing.phases]
-            timing = ["cycle", s.timing.reps, phases, (), s.timing.deeper]
+            timing = ["cycle", s.timing.reps, phases, s.timing.least, s.timing.deeper]
         stretches.append(
             [s.id, s.name, s.targets, s.setup, s.steps, s.feel, timing, s.aka, s.tips, s.cautions, s.picture]
         )
@@ -97,12 +97,12 @@ def _decode(data: dict[str, Any]) -> CatalogFile:
     sides, breaths = _SIDES, _BREATHS
     stretches = []
     for sid, name, targets, setup, steps, feel, timing, aka, tips, cautions, picture in data["stretches"]:
-        kind, number, detail, cues, least = timing
+        kind, number, detail, extra, last = timing  # a hold's side cues and minimum; a cycle's least and deeper
         if kind == "hold":
-            made: Hold | Cycle = Hold(number, tuple([sides[side] for side in detail]), tuple(cues), least)
+            made: Hold | Cycle = Hold(number, tuple([sides[side] for side in detail]), tuple(extra), last)
         else:
             phases = tuple([Phase(cue, sec, breaths[b] if b else None, tuple(pic)) for cue, sec, b, pic in detail])
-            made = Cycle(phases, number, least)
+            made = Cycle(phases, number, last, extra)
         stretches.append(
             Stretch(
                 sid,

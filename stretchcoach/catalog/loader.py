@@ -72,10 +72,16 @@ def parse_catalog(
     text = _decode(data, source) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     with building_heap():
         reader = CatalogReader(source)
-        root = _compose(text, source, reader if stream else None)
-        catalog = reader.catalog(root, dict(known or {}))
+        try:
+            root = _compose(text, source, reader if stream else None)
+            catalog = reader.catalog(root, dict(known or {}))
+        finally:
+            # The reader and its early reads refer to each other: let go of what they hold
+            # (a mark, and through it the text, a stretch) before what is left alive is frozen.
+            reader.early.entries.clear()
+            reader.early.node = None
     if reader.problems or catalog is None:
-        raise CatalogError(reader.problems or [f"{source}: not a catalog"])
+        raise CatalogError(reader.problems or [f"{source}: not a catalog"], source=source)
     return catalog
 
 

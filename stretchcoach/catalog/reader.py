@@ -162,9 +162,29 @@ class CatalogReader(FieldReader):
             )
             return None
         phases = self.phases(fields["phases"], f"{path}.phases")
-        reps = self.count(fields["reps"], f"{path}.reps") if "reps" in fields else 1
+        rounds = self.rounds(fields["reps"], f"{path}.reps") if "reps" in fields else (1, 0)
         deeper = self.duration(fields["deeper"], f"{path}.deeper") if "deeper" in fields else 0
-        return Cycle(phases, reps, deeper) if phases and reps and deeper is not None else None
+        if not phases or rounds is None or deeper is None:
+            return None
+        reps, least = rounds
+        return Cycle(phases, reps, deeper, least=least)
+
+    def rounds(self, node: yaml.Node, path: str) -> tuple[int, int] | None:
+        """(rounds, least or 0) from ``6``, ``{at_least: 3}`` or ``{at_least: 3, rounds: 6}``."""
+        if not isinstance(node, yaml.MappingNode):
+            reps = self.count(node, path)
+            return None if reps is None else (reps, 0)
+        fields = self.mapping(node, path, ("at_least",), ("rounds",))
+        if fields is None or "at_least" not in fields:
+            return None
+        least = self.count(fields["at_least"], f"{path}.at_least")
+        reps = self.count(n, f"{path}.rounds") if (n := fields.get("rounds")) else least
+        if least is None or reps is None:
+            return None
+        if reps < least:
+            self.fail(fields["rounds"], f"{path}.rounds", f"expected at least {least} rounds (at_least), got {reps}")
+            return None
+        return reps, least
 
     def hold(self, node: yaml.Node, path: str) -> tuple[int, int] | None:
         """(seconds, minimum or 0) from ``30s``, ``{at_least: 30s}`` or ``{at_least: 30s, seconds: 45s}``."""
@@ -313,6 +333,10 @@ class CatalogReader(FieldReader):
                 least = stretch.timing.minimum if stretch and isinstance(stretch.timing, Hold) else 0
                 if hold is not None and hold < least:
                     self.fail(fields["hold"], f"{here}.hold", f"'{sid}' is held at least {least} s, got {hold} s")
+                    stretch = None
+                least = stretch.timing.least if stretch and isinstance(stretch.timing, Cycle) else 0
+                if reps is not None and reps < least:
+                    self.fail(fields["reps"], f"{here}.reps", f"'{sid}' is done at least {least} rounds, got {reps}")
                     stretch = None
                 bad = ("hold" in fields and hold is None) or ("reps" in fields and reps is None)
                 items.append(RoutineItem(sid, hold, reps) if stretch and sid and not bad else None)

@@ -71,7 +71,7 @@ class Hold:
         elif self.sides:
             length = f"{length}, {self.sides[0].value} side"
         if self.minimum and self.minimum != self.seconds:
-            length = f"{length} (at least {self.minimum} s)"
+            length = f"{length}, at least {self.minimum} s"
         return length
 
 
@@ -81,11 +81,14 @@ class Cycle:
 
     ``deeper``, when not 0, is how much longer each position may be held for a
     deeper stretch ("you can also hold each position for a few seconds").
+    ``least``, when not 0, is the fewest rounds it may ever be done ("repeat this
+    several times"): no option or fit to a time goes below it.
     """
 
     phases: tuple[Phase, ...]
     reps: int
     deeper: int = 0
+    least: int = 0
 
     @property
     def total_seconds(self) -> int:
@@ -93,7 +96,10 @@ class Cycle:
 
     def summary(self) -> str:
         parts = " / ".join(f"{p.label} {p.seconds} s" for p in self.phases)
-        return f"{self.reps} × {parts}"
+        if self.least == self.reps:
+            return f"at least {self.reps} × {parts}"
+        least = f", at least {self.least} rounds" if self.least else ""
+        return f"{self.reps} × {parts}{least}"
 
 
 Timing = Hold | Cycle

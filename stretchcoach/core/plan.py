@@ -17,8 +17,9 @@ from stretchcoach.errors import StretchcoachError
 # --minutes changes holds, rounds and the time between stretches only within
 # these bounds. A hold never goes below its own minimum (the article's "at least
 # 30 seconds"); one without a minimum never below MIN_HOLD, where it stops being
-# a stretch. Longer than MAX_HOLD stops being comfortable. "Repeat this several
-# times": never fewer than MIN_REPS rounds. Breathing phases keep their pace.
+# a stretch. Longer than MAX_HOLD stops being comfortable. Rounds never go below
+# their own least (the article's "repeat this several times"), or MIN_REPS for a
+# cycle without one. Breathing phases keep their pace.
 MIN_HOLD, MAX_HOLD = 15, 120
 MIN_REPS, MAX_REPS = 3, 20
 MIN_PREP = 5  # the least time a fit leaves to get into a starting position
@@ -97,8 +98,9 @@ class _Item:
 
     @property
     def least_reps(self) -> int:
-        assert self.reps is not None
-        return min(self.reps, MIN_REPS)
+        """The fewest rounds a fit may leave: the stretch's own least, else MIN_REPS (or its own, if fewer)."""
+        assert isinstance(self.stretch.timing, Cycle) and self.reps is not None
+        return self.stretch.timing.least or min(self.reps, MIN_REPS)
 
 
 def find_routine(catalog: Catalog, routine_id: str) -> Routine:
@@ -168,7 +170,12 @@ def _select(catalog: Catalog, routine: Routine, options: PlanOptions) -> list[_I
             hold = options.hold or max(entry.hold or stretch.timing.seconds, least)
             items.append(_Item(stretch, hold=hold, reps=None))
         else:
-            reps = options.reps or entry.reps or stretch.timing.reps
+            least = stretch.timing.least
+            if options.reps is not None and options.reps < least:
+                raise StretchcoachError(
+                    f"--reps {options.reps}: {stretch.name} is done at least {least} rounds; give {least} or more"
+                )
+            reps = options.reps or max(entry.reps or stretch.timing.reps, least)
             deeper = stretch.timing.deeper if options.deeper else 0
             items.append(_Item(stretch, hold=None, reps=reps, deeper=deeper))
     if not items:

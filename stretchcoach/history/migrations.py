@@ -160,8 +160,9 @@ _DAY = "substr(R.started_at, 1, 10)"
 
 
 def m004_summaries(db: sqlite3.Connection) -> None:
-    """Summaries that `history` reads instead of every step, kept by triggers as steps are written
-    (whatever writes them), and the indexes of the report's queries
+    """Summaries that `history` reads instead of every step, kept by triggers as steps are
+    inserted, updated or deleted (by stretchcoach or by hand; not through ``INSERT OR REPLACE``,
+    whose implicit delete fires no trigger), and the indexes of the report's queries
     (:mod:`stretchcoach.history.queries`):
 
     * each session's stretching steps done and skipped, in its own row;

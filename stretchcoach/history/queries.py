@@ -88,10 +88,14 @@ _FORMATS = dict.fromkeys(SessionRow.CSV_FIELDS, "%s") | {
     "steps_done": "%d",
     "steps_skipped": "%d",
 }
+# Text is text (never a BLOB), and without NUL, where printf would stop; a value that is not
+# ordinary sends its session to Python.
+_TEXTS = [name for name, format in _FORMATS.items() if format == "%s" and not name.startswith("pain")]
 _ORDINARY = " AND ".join(
     [f"typeof({name}) = 'integer'" for name, format in _FORMATS.items() if format == "%d"]
     + [f"typeof({name}) IN ('integer', 'null')" for name in ("pain_before", "pain_after")]
     + ["typeof(active_seconds) = 'real'", "active_seconds = round(active_seconds, 2)", "abs(active_seconds) < 1e9"]
+    + [f"typeof({name}) IN ('text', 'null') AND ifnull(instr({name}, char(0)), 0) = 0" for name in _TEXTS]
 )
 
 
@@ -180,7 +184,9 @@ def _plain_csv(text: str, *, lines: int, commas: int) -> bool:
 
 
 def _session_row(row: tuple[Any, ...]) -> SessionRow:
-    return SessionRow(row[0], parse_stored_time(row[1]), *row[2:])
+    # A value stored as a BLOB (by hand: stretchcoach writes text) is shown as the text it holds.
+    values: list[Any] = [value.decode("utf-8", "replace") if isinstance(value, bytes) else value for value in row[2:]]
+    return SessionRow(row[0], parse_stored_time(row[1]), *values)
 
 
 def recent_sessions(store: HistoryStore, *, since: datetime) -> list[SessionRow]:

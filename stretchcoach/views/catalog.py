@@ -114,7 +114,7 @@ def routine_table(catalog: Catalog, totals: dict[str, int], width: int) -> list[
         Column("ID", style="bold cyan", wrap=False),
         Column("Name"),
         Column("Stretches"),
-        Column("Time", wrap=False, right=True),
+        Column("Time", right=True),
     )
     rows = [
         (r.id, r.name, ", ".join(i.stretch for i in r.items), human_seconds(totals[r.id])) for r in catalog.routines
@@ -204,6 +204,7 @@ def stretch_json(stretch: Stretch) -> dict[str, Any]:
     else:
         timing = {
             "reps": stretch.timing.reps,
+            "at_least": stretch.timing.least or None,
             "deeper": stretch.timing.deeper or None,
             "phases": [
                 {

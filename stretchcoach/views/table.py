@@ -48,7 +48,7 @@ def layout(
     headers = [visible(c.header) for c in columns]
     cells = [[visible(text) for text in row] for row in rows]
     widths = _fit(columns, [[h, *(row[i] for row in cells)] for i, h in enumerate(headers)], width)
-    lines: list[Line] = [[(title, TITLE_STYLE)]]
+    lines: list[Line] = [[(visible(title), TITLE_STYLE)]]
     lines.append([("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓", "")])
     lines += _row(columns, headers, widths, "┃", HEADER_STYLE)
     lines.append([("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩", "")])
