@@ -462,7 +462,7 @@ def test_a_cycle_can_have_a_least_number_of_rounds(written: str, reps: int, leas
         ("{rounds: 6}", "c.yaml:9:11: stretches[0].reps: missing required field 'at_least'"),
         (
             "{at_least: 3, rounds: 2}",
-            "c.yaml:9:33: stretches[0].reps.rounds: expected at least 3 rounds (at_least), got 2",
+            "c.yaml:9:33: stretches[0].reps.rounds: expected at least 3 rounds (at_least), got 2 rounds",
         ),
         ("{at_least: 0}", "c.yaml:9:22: stretches[0].reps.at_least: expected a number from 1 to 100, got 0"),
         (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
@@ -171,39 +172,32 @@ class CatalogReader(FieldReader):
 
     def rounds(self, node: yaml.Node, path: str) -> tuple[int, int] | None:
         """(rounds, least or 0) from ``6``, ``{at_least: 3}`` or ``{at_least: 3, rounds: 6}``."""
-        if not isinstance(node, yaml.MappingNode):
-            reps = self.count(node, path)
-            return None if reps is None else (reps, 0)
-        fields = self.mapping(node, path, ("at_least",), ("rounds",))
-        if fields is None or "at_least" not in fields:
-            return None
-        least = self.count(fields["at_least"], f"{path}.at_least")
-        reps = self.count(n, f"{path}.rounds") if (n := fields.get("rounds")) else least
-        if least is None or reps is None:
-            return None
-        if reps < least:
-            self.fail(fields["rounds"], f"{path}.rounds", f"expected at least {least} rounds (at_least), got {reps}")
-            return None
-        return reps, least
+        return self.at_least(node, path, "rounds", self.count, "{} rounds")
 
     def hold(self, node: yaml.Node, path: str) -> tuple[int, int] | None:
         """(seconds, minimum or 0) from ``30s``, ``{at_least: 30s}`` or ``{at_least: 30s, seconds: 45s}``."""
+        return self.at_least(node, path, "seconds", self.duration, "{} s")
+
+    def at_least(
+        self, node: yaml.Node, path: str, key: str, read: Callable[[yaml.Node, str], int | None], unit: str
+    ) -> tuple[int, int] | None:
+        """(value, least or 0) from a value, ``{at_least: V}`` or ``{at_least: V, <key>: W}`` (W ≥ V),
+        each read by ``read``; ``unit`` writes an amount in a message."""
         if not isinstance(node, yaml.MappingNode):
-            seconds = self.duration(node, path)
-            return None if seconds is None else (seconds, 0)
-        fields = self.mapping(node, path, ("at_least",), ("seconds",))
+            value = read(node, path)
+            return None if value is None else (value, 0)
+        fields = self.mapping(node, path, ("at_least",), (key,))
         if fields is None or "at_least" not in fields:
             return None
-        minimum = self.duration(fields["at_least"], f"{path}.at_least")
-        seconds = self.duration(n, f"{path}.seconds") if (n := fields.get("seconds")) else minimum
-        if minimum is None or seconds is None:
+        least = read(fields["at_least"], f"{path}.at_least")
+        value = read(n, f"{path}.{key}") if (n := fields.get(key)) else least
+        if least is None or value is None:
             return None
-        if seconds < minimum:
-            self.fail(
-                fields["seconds"], f"{path}.seconds", f"expected at least {minimum} s (at_least), got {seconds} s"
-            )
+        if value < least:
+            expected = f"expected at least {unit.format(least)} (at_least), got {unit.format(value)}"
+            self.fail(fields[key], f"{path}.{key}", expected)
             return None
-        return seconds, minimum
+        return value, least
 
     def sides(self, node: yaml.Node, path: str) -> tuple[tuple[Side, ...], tuple[str, ...]] | None:
         """(the sides, in order; what each side means, or nothing): from ``[left, right]``, or from
