@@ -278,7 +278,7 @@ def routine(
         minutes=minutes,
         deeper=deeper,
     )
-    plan = command.plan(catalog=catalog, routine_id=routine_id, options=options)
+    plan = command.plan(catalog=catalog, routine_id=routine_id, options=options, voice=voice)
     if as_json and not show_plan:
         raise typer.BadParameter("--json goes with --plan", param_hint="--json")
     output = Output(plain=plain_wanted(plain))

@@ -39,6 +39,9 @@ class Runtime:
     keys: bool  # keys can be read: standard input is a terminal
     open_terminal: OpenTerminal
     bell_out: IO[str] | None  # where the terminal bell rings, if anywhere
+    # Before the first question after a routine: wait until keys pressed during it stop coming,
+    # and drop them (see _settle_keys). Nothing to wait for where no keys are read.
+    settle: Callable[[], None] = lambda: None
 
     @classmethod
     def real(cls) -> Runtime:
@@ -57,6 +60,7 @@ class Runtime:
             keys=keys,
             open_terminal=open_terminal,
             bell_out=next((s for s in (sys.stdout, sys.stderr) if s.isatty()), None),
+            settle=_settle_keys,
         )
 
 
@@ -68,20 +72,70 @@ def _ask(prompt: str) -> str | None:
     ``select()`` that a signal also wakes (through the wakeup descriptor), so
     Ctrl-C always interrupts at once. Keys typed before the prompt (during the
     routine, say) are discarded first, so they never become its answer.
+
+    The prompt goes where the person typing sees it: standard output if it is the
+    terminal, else standard error if that is (`routine --plain | tee log` asks on the
+    terminal, and the log keeps what the routine says).
     """
     stdin = sys.stdin
     on_terminal = _is_terminal(stdin)
     if on_terminal:
-        with contextlib.suppress(termios.error, OSError):
-            termios.tcflush(stdin.fileno(), termios.TCIFLUSH)
-    sys.stdout.write(prompt)
-    sys.stdout.flush()
+        _discard_typed(stdin.fileno())
+    shown = sys.stdout if _is_terminal(sys.stdout) or not _is_terminal(sys.stderr) else sys.stderr
+    shown.write(prompt)
+    shown.flush()
     if on_terminal:
         _wait_for_a_line(stdin.fileno())
     line = stdin.readline()
     if not line:
         return None
     return line.removesuffix("\n").removesuffix("\r")
+
+
+# Keys still coming after a routine ends: the person is pressing them yet (n, n, n, and the last
+# step ended under their finger), and one pressed just after the next question appears would
+# answer it. A pause this long between keys means they have stopped; a key held down is given
+# up on after the longest wait.
+SETTLE_QUIET = 0.5
+SETTLE_LONGEST = 3.0
+
+
+def _settle_keys() -> None:
+    """Until keys stop coming (:data:`SETTLE_QUIET` seconds without one, or :data:`SETTLE_LONGEST`
+    in all), read them unechoed and drop them; then discard anything left. A no-op unless
+    standard input is a terminal. Ctrl-C meanwhile raises KeyboardInterrupt, as at a prompt."""
+    stdin = sys.stdin
+    if not _is_terminal(stdin):
+        return
+    fd = stdin.fileno()
+    try:
+        saved = termios.tcgetattr(fd)
+    except (termios.error, OSError):
+        return
+    quiet = [*saved[:6], list(saved[6])]
+    quiet[3] &= ~(termios.ECHO | termios.ICANON)  # each key readable at once, and not shown
+    quiet[6][termios.VMIN] = 1
+    quiet[6][termios.VTIME] = 0
+    try:
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)
+        end = time.monotonic() + SETTLE_LONGEST
+        while (left := end - time.monotonic()) > 0:
+            if fd not in select.select([fd], [], [], min(SETTLE_QUIET, left))[0]:
+                break  # quiet: they have stopped
+            if not os.read(fd, 1024):
+                break  # end of input
+    except (termios.error, OSError):
+        pass
+    finally:
+        with contextlib.suppress(termios.error, OSError):
+            termios.tcsetattr(fd, termios.TCSANOW, saved)
+        _discard_typed(fd)
+
+
+def _discard_typed(fd: int) -> None:
+    """Drop what has been typed on terminal ``fd`` and not read yet."""
+    with contextlib.suppress(termios.error, OSError):
+        termios.tcflush(fd, termios.TCIFLUSH)
 
 
 def _is_terminal(stream: IO[str]) -> bool:

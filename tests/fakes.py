@@ -97,11 +97,19 @@ class TimedWriter(io.StringIO):
 
 
 class Answers:
-    """What a person types at each prompt, in order (None: Ctrl-D). Echoed like a terminal would."""
+    """What a person types at each prompt, in order (None: Ctrl-D). Echoed like a terminal would.
+
+    ``settled`` records each time the runtime let keys settle (``Runtime.settle``), as the
+    number of prompts asked before it: ``[2]`` is just before the third prompt.
+    """
 
     def __init__(self, *answers: str | None) -> None:
         self.answers = list(answers)
         self.prompts: list[str] = []
+        self.settled: list[int] = []
+
+    def settle(self) -> None:
+        self.settled.append(len(self.prompts))
 
     def __call__(self, prompt: str) -> str | None:
         self.prompts.append(prompt)
@@ -127,6 +135,7 @@ def fake_runtime(
     clock = clock or FakeClock()
     begun = started or datetime.now(UTC)
     readable = interactive if keys_readable is None else keys_readable
+    answers = answers or Answers()
 
     def open_terminal(*, restore_cursor: bool) -> contextlib.nullcontext[InputSource]:
         """Like the real one: without a terminal to read keys from, only signals come through."""
@@ -137,11 +146,12 @@ def fake_runtime(
         clock=clock,
         sleep=clock.sleep,
         now=lambda: begun + timedelta(seconds=clock.now - clock.start),
-        ask=answers or Answers(),
+        ask=answers,
         interactive=interactive,
         keys=readable,
         open_terminal=open_terminal,
         bell_out=bell_out,
+        settle=answers.settle,
     )
 
 

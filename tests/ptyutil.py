@@ -86,8 +86,8 @@ def transcript(child: pexpect.spawn) -> str:
 
 
 def plain(text: str) -> str:
-    """``text`` without escape sequences: roughly what a person reads."""
-    return ANSI.sub("", text)
+    """``text`` without escape sequences and bells: roughly what a person reads."""
+    return ANSI.sub("", text).replace("\a", "")
 
 
 def read_frame(child: pexpect.spawn, *, end: str | None = None) -> str:

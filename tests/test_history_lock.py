@@ -210,7 +210,7 @@ def test_steps_and_bells_without_a_lock(history_db: Path) -> None:
     """The timing every locked run below is compared with."""
     result, _, bells = run_locked(THREE_STEPS, history_db, take=99, drop=99)
     assert result.exit_code == 0, result.output
-    assert bells.rung() == pytest.approx([5.0, 10.0, 10.35, 15.0, 15.35, 15.7])
+    assert bells.rung() == pytest.approx([0.0, 0.35, 5.0, 10.0, 10.35, 15.0, 15.35, 15.7])
     assert steps_saved(history_db) == [("completed", ["done"] * 3)]
 
 
@@ -223,8 +223,9 @@ def test_a_lock_taken_mid_routine_holds_one_step_back_at_most_briefly(history_db
     held_until = 5.0 + saving.HOLD_SECONDS
     assert held_until < 10.0
     rung = bells.rung()
-    assert rung[1:] == pytest.approx([10.0, 10.35, 15.0, 15.35, 15.7])  # on time once behind
-    assert 5.0 <= rung[0] <= held_until + 0.01  # the held step's bell: late by HOLD_SECONDS at most
+    assert rung[:2] == pytest.approx([0.0, 0.35])  # the routine begins
+    assert rung[3:] == pytest.approx([10.0, 10.35, 15.0, 15.35, 15.7])  # on time once behind
+    assert 5.0 <= rung[2] <= held_until + 0.01  # the held step's bell: late by HOLD_SECONDS at most
     out = result.stdout
     assert out.index("[00:05] Supine hip flexor stretch — right side") < out.index(NOTE_BEHIND)
     assert out.index(NOTE_BEHIND) < out.index("[00:10] Child's pose") < out.index("History saved.")
@@ -238,7 +239,8 @@ def test_a_lock_held_past_the_end_is_said_in_one_line_after_a_bounded_wait(histo
         result, clock, bells = run_locked(THREE_STEPS, history_db, take=99, drop=99)
     assert result.exit_code == 0, result.output
     start_wait = saving.HOLD_SECONDS  # the session row waited for, before the first step; then on time
-    assert bells.rung() == pytest.approx([t + start_wait for t in (5.0, 10.0, 10.35, 15.0, 15.35, 15.7)])
+    expected = (0.0, 0.35, 5.0, 10.0, 10.35, 15.0, 15.35, 15.7)
+    assert bells.rung() == pytest.approx([t + start_wait for t in expected])
     assert NOTE_BEHIND in result.stdout
     assert "Routine complete. Well done." in result.stdout
     assert result.stderr == f"stretchcoach: this routine was not saved: the history {history_db} {BUSY}.\n"

@@ -482,6 +482,17 @@ def test_a_routine_may_not_do_a_cycle_fewer_rounds_than_its_least() -> None:
     assert problems(text) == ["c.yaml:12:60: routines[0].steps[0].reps: 'easy' is done at least 3 rounds, got 2"]
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"), [("start", "setup"), ("rounds", "reps"), ("tip", "tips"), ("stesp", "steps")]
+)
+def test_a_field_in_other_words_points_to_the_one_meant(written: str, meant: str) -> None:
+    """`show` calls `setup` "Start": a catalog written from what `show` says is pointed to it."""
+    text = one_stretch(f"hold: 30s\n{written}: x\n")
+    assert problems(text) == [
+        f"c.yaml:10:5: stretches[0].{written}: unknown field '{written}'; did you mean '{meant}'?"
+    ]
+
+
 def test_phase_seconds_must_be_positive() -> None:
     assert problems(one_stretch("phases: [{cue: Arch, seconds: 0}, {cue: Round, seconds: -1}]\n")) == [
         "c.yaml:9:35: stretches[0].phases[0].seconds: expected a duration greater than zero, got 0 s",

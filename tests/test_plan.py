@@ -313,15 +313,39 @@ def test_minutes_takes_rounds_first_then_rest_then_get_ready_time(catalog: Catal
         f"fitted to 3 min: {_human(plan.total_seconds)} in all",
         "rest between stretches: 10 s → 0 s",
         "get-ready time: 10 s → 5 s",
-        "Cat-cow pose: 6 → 3 rounds",
+        "Cat-cow pose: 6 → 4 rounds",  # cut to 3 to fit, then one given back: 2 min 49 s + 8 s
         "Seated spinal twist: 4 → 3 rounds",
     )
+    assert plan.total_seconds == 177
     assert holds(plan) == [30, 30, 30]
     assert (plan.routine.rest, plan.routine.prep, plan.routine.switch) == (0, 5, 5)
     # Fewer rounds are enough for 4 minutes: the gaps stay as they were.
     plan = back_relief(catalog, minutes=4)
     assert (plan.routine.rest, plan.routine.prep) == (10, 10)
     assert plan.changes[1:] == ("Cat-cow pose: 6 → 4 rounds",)  # 253 s less two rounds of 8 s
+
+
+@pytest.mark.parametrize("minutes", [2.9, 3, 3.1, 3.25, 3.5, 3.75, 4])
+def test_minutes_leaves_nothing_out_that_would_still_fit(catalog: Catalog, minutes: float) -> None:
+    """Cut to fit, then given back a step at a time: no gap or round it cut could come back and fit."""
+    plan = back_relief(catalog, minutes=minutes)
+    room = round(minutes * 60) - plan.total_seconds
+    assert room >= 0
+    stretches, routine = len(plan.stretches), plan.routine
+    if routine.prep < 10:
+        assert stretches * 5 > room  # 5 s more get-ready time before every stretch would not fit
+    if routine.rest < 10:
+        assert (stretches - 1) * 5 > room  # nor 5 s more rest between them
+    rounds = {s.stretch.id: s.reps for s in plan.steps if s.kind is StepKind.PHASE}
+    round_seconds = {"cat-cow": 8, "seated-spinal-twist": 10}
+    for sid, reps in rounds.items():
+        if reps < {"cat-cow": 6, "seated-spinal-twist": 4}[sid]:
+            assert round_seconds[sid] > room  # nor a round more of a cycle it cut
+
+
+def test_minutes_gives_back_get_ready_time_before_rest(catalog: Catalog) -> None:
+    plan = back_relief(catalog, minutes=3.5)
+    assert (plan.routine.prep, plan.routine.rest, plan.total_seconds) == (10, 5, 204)
 
 
 def test_minutes_lists_what_it_changed_when_it_lengthens(catalog: Catalog) -> None:

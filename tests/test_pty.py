@@ -14,7 +14,9 @@ import re
 import shlex
 import shutil
 import signal
+import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -218,6 +220,60 @@ def test_pain_check_in_prompts_echo_after_the_live_view(term: Spawn) -> None:
     assert finish(child) == 1
 
 
+# Child's pose alone, no gaps, check-ins on: `n` during the hold ends it.
+ASKED_AFTER = ("--yes", "--prep", "0", "--rest", "0", "--switch", "0", "--only", "childs-pose")
+
+
+@pytest.mark.parametrize("mode", [(), ("--plain",)], ids=["live", "plain"])
+def test_keys_still_pressed_as_the_routine_ends_never_answer_the_question_after_it(
+    term: Spawn, mode: tuple[str, ...], db_path: Path
+) -> None:
+    """n, n, n ... and the routine ends under the person's finger: the keys that come after it
+    must not become the answer to "After the routine: Back pain right now"."""
+    child = term(*ASKED_AFTER, "--hold", "5", "--pain-before", "3", *mode)
+    if mode:
+        child.expect_exact("[00:00]")
+    else:
+        read_frame(child)
+    for _ in range(12):  # the first ends the routine; the rest keep coming for a while, as a person's would
+        child.send("n")
+        time.sleep(0.1)
+    child.expect_exact("After the routine: Back pain right now, 0–10 (Enter to skip): ")
+    child.sendline("2")
+    said = child.expect_exact(["Pain before → after: 3 → 2", "Please type a whole number"])
+    assert said == 0, "keys pressed during the routine answered the question after it"
+    assert child.before.startswith("2\r\n"), repr(child.before[:40])
+    assert finish(child) == 1  # skipped through: ended early
+    db = sqlite3.connect(db_path)
+    try:
+        assert db.execute("SELECT pain_before, pain_after FROM sessions").fetchall() == [(3, 2)]
+    finally:
+        db.close()
+
+
+@needs_bash
+def test_check_ins_are_asked_on_the_terminal_when_the_output_goes_to_a_pipe(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """`routine --plain | tee log`: the questions are asked on the terminal (not into the log),
+    before and after, so that the rule sees a rise in pain."""
+    log = tmp_path / "log"
+    argv = routine_argv(*ASKED_AFTER, "--hold", "1", "--plain")
+    child = spawn(["bash", "-c", f"set -o pipefail; {shlex.join(argv)} | tee {shlex.quote(str(log))}"], env=env)
+    try:
+        assert child.expect_exact(["Back pain right now, 0–10 (Enter to skip): ", pexpect.EOF]) == 0, "not asked"
+        child.sendline("3")
+        assert child.expect_exact(["After the routine: Back pain right now", pexpect.EOF]) == 0, "not asked after"
+        child.sendline("5")
+        assert finish(child) == 3  # worse: the rule says stop
+    finally:
+        if child.isalive():
+            child.close(force=True)
+    written = log.read_text()
+    assert "Pain before → after: 3 → 5" in written
+    assert "Back pain right now" not in written  # the prompts went to the terminal, not into the log
+
+
 # -- signals ---------------------------------------------------------------------------
 
 
@@ -397,6 +453,15 @@ def test_dumb_terminal_gets_one_plain_line_per_step(term: Spawn) -> None:
         "Child's pose — hold 1 s",
     ]
     assert "Routine complete. Well done." in text
+
+
+def test_dumb_terminal_names_the_keys(term: Spawn) -> None:
+    """h (stop) and space (pause) work on a dumb terminal too: the plain lines say so before the first step."""
+    child = term("--yes", *ONE, TERM="dumb")
+    assert finish(child) == 0
+    text = transcript(child)
+    keys = text.index("Keys: q quit · h this hurts · space pause · n next · b back · +/- 10 s")
+    assert keys < text.index("[00:00]")
 
 
 def test_dumb_terminal_gets_no_escape_sequences(term: Spawn) -> None:

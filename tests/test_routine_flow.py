@@ -17,8 +17,14 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from stretchcoach.cli import app
+from stretchcoach.core.model import Catalog
+from stretchcoach.core.rule import Verdict
+from stretchcoach.core.safety import NEW_HISTORY_FORGETS, SEE_SAFETY, STOP_ADVICE
+from stretchcoach.views.output import Output
+from stretchcoach.views.routine import show_summary
 
-from fakes import Answers, FakeClock, fake_runtime
+from fakes import Answers, FakeClock, fake_runtime, run_loop
+from helpers import WARNING, back_relief, flat
 
 PAIN = "Back pain right now, 0–10 (Enter to skip): "
 AFTER = "After the routine: " + PAIN
@@ -126,7 +132,10 @@ def test_a_damaged_history_is_moved_aside_when_the_person_says_yes(db_path: Path
     (moved,) = db_path.parent.glob("history.sqlite3.damaged-*")
     assert moved.name == "history.sqlite3.damaged-" + STARTED.astimezone().strftime("%Y%m%dT%H%M%S")
     assert moved.read_bytes() == damaged
-    assert f"The history database {db_path} is damaged (it is not an SQLite database).\n{MOVE_ASIDE}" in result.stdout
+    damaged_lines = (
+        f"The history database {db_path} is damaged (it is not an SQLite database).\n{NEW_HISTORY_FORGETS}\n"
+    )
+    assert damaged_lines + MOVE_ASIDE in result.stdout  # what a new history forgets, the stop included, said first
     assert f"Moved the old history to {moved}; starting a new one." in result.stdout
     assert [row[2:] for row in sessions(db_path)] == [(None, None, "completed")]
 
@@ -188,12 +197,121 @@ def test_pause_next_and_back_work_in_plain_mode_too() -> None:
     assert result.exit_code == 1
 
 
+KEYS_LINE = "Keys: q quit · h this hurts · space pause · n next · b back · +/- 10 s"
+
+
 def test_without_a_terminal_to_read_keys_from_the_routine_says_so() -> None:
     runtime = fake_runtime(answers=Answers(), interactive=False, keys_readable=False, started=STARTED)
     result = CliRunner().invoke(app, ["routine", *ONE_STRETCH, "--yes", "--no-checkin"], obj=runtime)
     assert result.exit_code == 0, result.output
     assert "Keys: none, as standard input is not a terminal; Ctrl-C stops the routine." in result.stdout
+    assert KEYS_LINE not in result.stdout
     with_keys = CliRunner().invoke(
         app, ["routine", *ONE_STRETCH, "--yes", "--no-checkin"], obj=fake_runtime(keys_readable=True)
     )
     assert "Keys: none" not in with_keys.stdout
+
+
+def test_plain_lines_name_the_keys_where_there_are_keys() -> None:
+    """h (stop) and space (pause) work in plain mode too: the keys line says so, before the first step."""
+    runtime = fake_runtime(answers=Answers(), keys_readable=True, started=STARTED)
+    result = CliRunner().invoke(app, ["routine", *ONE_STRETCH, "--yes", "--no-checkin"], obj=runtime)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(KEYS_LINE) == 1
+    assert result.stdout.index(KEYS_LINE) < result.stdout.index("[00:00]")
+
+
+# -- after the routine -----------------------------------------------------------------------
+
+
+def test_keys_pressed_during_the_routine_settle_just_before_the_after_question() -> None:
+    """Keys still being pressed as a routine ends (n, n, n) are let stop and dropped before the
+    question after it, and only then: never before the questions before the routine."""
+    answers = Answers("3", "", "4")
+    result, _ = run(*ONE_STRETCH, answers=answers)
+    assert result.exit_code == 0, result.output
+    assert answers.prompts == [PAIN, BEGIN, AFTER]
+    assert answers.settled == [2]
+
+
+def test_check_ins_are_asked_whenever_someone_can_type_at_a_terminal(db_path: Path) -> None:
+    """`routine --plain | tee log`: standard input is a terminal, standard output is not. Both
+    check-ins are asked, so that the rule sees a rise in pain."""
+    answers = Answers("2", "6")
+    runtime = fake_runtime(answers=answers, interactive=False, keys_readable=True, started=STARTED)
+    result = CliRunner().invoke(app, ["routine", *ONE_STRETCH], obj=runtime)
+    assert result.exit_code == 3, result.output  # worse: the rule says stop
+    assert answers.prompts == [PAIN, AFTER]
+    assert "Pain before → after: 2 → 6" in result.stdout
+    assert [row[2:] for row in sessions(db_path)] == [(2, 6, "completed")]
+
+
+def test_without_a_terminal_to_type_at_no_check_in_is_asked() -> None:
+    answers = Answers()  # any question fails the test
+    runtime = fake_runtime(answers=answers, interactive=False, keys_readable=False, started=STARTED)
+    result = CliRunner().invoke(app, ["routine", *ONE_STRETCH], obj=runtime)
+    assert result.exit_code == 0, result.output
+    assert answers.prompts == []
+
+
+def test_this_hurts_says_stop_and_where_the_urgent_signs_are_before_asking_about_pain(db_path: Path) -> None:
+    answers = Answers("3", "", "5")
+    result, _ = run(*ONE_STRETCH, answers=answers, keys=[(15.0, "h")])
+    assert result.exit_code == 3, result.output
+    assert answers.prompts == [PAIN, BEGIN, AFTER]
+    out = result.stdout
+    stop = out.index(f"STOP: You stopped because it hurt. {STOP_ADVICE}\nSTOP — see a doctor: {WARNING}\n")
+    asked = out.index(AFTER + "5")
+    assert stop < out.index(SEE_SAFETY, stop) < asked < out.index("Stopped: you said this hurts.")
+    assert out.count("STOP — see a doctor") == 1  # said once, not again under the summary
+    assert answers.settled == [2]
+    assert [row[2:] for row in sessions(db_path)] == [(3, 5, "hurt")]
+
+
+def test_stopping_during_get_ready_names_the_step_in_one_sentence() -> None:
+    result, _ = run(*ONE_STRETCH, answers=Answers("3", "", "3"), keys=[(4.0, "h")])
+    assert result.exit_code == 3, result.output
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("You stopped during: ")]
+    assert line.startswith("You stopped during: Child's pose — get ready")
+    assert line.endswith(".") and not line.endswith("..")
+
+
+# -- what the summary says ---------------------------------------------------------------------
+
+HIP_FLEXOR = ["--only", "supine-hip-flexor"]  # get ready 10 s, left 30 s, switch 5 s, right 30 s
+
+
+def test_a_routine_with_steps_skipped_is_complete_but_not_well_done() -> None:
+    """Half the stretching is enough to complete a routine (and count for the streak); the summary says
+    what was skipped instead of praising it."""
+    answers = Answers("3", "", "3")
+    result, _ = run(*HIP_FLEXOR, answers=answers, keys=[(46.0, "n")])  # the right side skipped after 1 s
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Routine complete, with 1 of 2 stretching steps skipped." in out
+    assert "Well done" not in out
+    assert "Active stretching 31 s of 1 min planned; the routine took 46 s." in out
+
+
+@pytest.mark.parametrize(
+    ("after", "headline"), [("3", "Routine complete. Well done."), ("4", "Routine complete.\n")], ids=["same", "+1"]
+)
+def test_well_done_only_without_skips_and_without_pain_rising(after: str, headline: str) -> None:
+    result, _ = run(*ONE_STRETCH, answers=Answers("3", "", after))
+    assert result.exit_code == 0, result.output
+    assert headline in result.stdout
+    assert "Active stretching 30 s of 30 s planned; the routine took 40 s." in result.stdout
+    assert ("Well done" in result.stdout) is (after == "3")
+
+
+@pytest.mark.parametrize("verdict", [Verdict.WORSENED, Verdict.HURT])
+def test_a_stop_is_one_red_panel_on_a_terminal(
+    verdict: Verdict, catalog: Catalog, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    session, *_ = run_loop(back_relief(catalog, only=("childs-pose",)))
+    show_summary(Output(), session, WARNING, verdict, 2, 6)
+    text = flat(capsys.readouterr().out)
+    assert text.count("⚠ Stop") == 1, text
+    assert "⚠ Stop and see a doctor" in text
+    assert flat(SEE_SAFETY) in text

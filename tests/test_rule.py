@@ -133,6 +133,24 @@ def test_persistence_in_plain_words() -> None:
     assert persistence([], now=NOW).describe().startswith("No pain check-ins in the last 21 days.")
 
 
+def test_after_a_doctors_visit_the_words_count_from_the_visit() -> None:
+    """The window then starts at the visit: "in the last 21 days" would not be true."""
+    visit = days_ago(3)
+    pairs = checkins((10, 5), (1, 4))
+    assert (
+        persistence(checkins((10, 5)), now=NOW, since=visit)
+        .describe()
+        .startswith("No pain check-ins since you saw a doctor on Mon 17 Mar 2025. ")
+    )
+    assert (
+        persistence(pairs, now=NOW, since=visit)
+        .describe()
+        .startswith("Pain check-ins on 1 day since you saw a doctor on Mon 17 Mar 2025 (from 4 on Wed 19 Mar 2025 ")
+    )
+    long_ago = persistence([], now=NOW, since=days_ago(40))  # before the window: it starts 21 days ago
+    assert long_ago.describe().startswith("No pain check-ins in the last 21 days.")
+
+
 checkin = st.tuples(
     st.integers(min_value=0, max_value=40 * 24).map(lambda hours: NOW - timedelta(hours=hours)),
     st.integers(min_value=rule.PAIN_MIN, max_value=rule.PAIN_MAX),

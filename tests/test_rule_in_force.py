@@ -127,6 +127,7 @@ def test_going_on_anyway_is_recorded_and_the_stop_stays_until_a_routine_ends_wit
     assert result.exit_code == 0, result.output
     assert answers.prompts == [GO_ON_PROMPT, PAIN, BEGIN, AFTER]
     assert events(db_path) == [(tuesday.isoformat(), "went-on", "worsened")]
+    assert "is lifted" not in result.stdout
 
     wednesday = tuesday + timedelta(days=1)
     answers = Answers("YES", "4", "", "4")  # checked in, no worse: that ends the stop
@@ -134,12 +135,27 @@ def test_going_on_anyway_is_recorded_and_the_stop_stays_until_a_routine_ends_wit
     assert result.exit_code == 0, result.output
     assert answers.prompts == [GO_ON_PROMPT, PAIN, BEGIN, AFTER]
     assert "You went on anyway on Tue 3 Mar 2026." in flat(result.stdout)
+    assert (
+        "Pain before → after: 4 → 4\n"
+        "The stop of Mon 2 Mar 2026 is lifted: this routine ended without your pain getting worse.\n"
+    ) in result.stdout
 
-    answers = Answers("", "", "")
+    answers = Answers("4", "", "4")
     result = routine(answers=answers, at=wednesday + timedelta(days=1))
     assert result.exit_code == 0, result.output
     assert answers.prompts == [PAIN, BEGIN, AFTER]
     assert STOP_SAID not in flat(result.stdout)
+    assert "is lifted" not in result.stdout  # there was no stop left to lift
+
+
+@pytest.mark.usefixtures("worsened")
+@pytest.mark.parametrize(
+    ("before", "after"), [("4", "6"), ("4", ""), ("", "4")], ids=["worse", "no-after", "no-before"]
+)
+def test_a_stop_is_not_lifted_without_both_check_ins_and_no_worsening(before: str, after: str) -> None:
+    answers = Answers("yes", before, "", after)
+    result = routine(answers=answers, at=MONDAY + timedelta(days=1))
+    assert "is lifted" not in result.stdout
 
 
 @pytest.mark.usefixtures("worsened")
@@ -150,6 +166,9 @@ def test_a_doctors_visit_ends_the_stop(db_path: Path) -> None:
     assert recorded.stdout.startswith("Recorded that you saw a doctor on Wed 4 Mar 2026.\n")
     assert "The rule's stop is lifted" in recorded.stdout
     assert events(db_path) == [(visit.isoformat(), "seen-doctor", None)]
+    shown = history(at=visit + timedelta(hours=1))
+    assert "No pain check-ins since you saw a doctor on Wed 4 Mar 2026." in flat(shown.stdout)
+    assert "in the last 21 days" not in shown.stdout  # Monday's are, but no longer count
     answers = Answers("", "", "")
     result = routine(answers=answers, at=visit + timedelta(hours=1))
     assert result.exit_code == 0, result.output

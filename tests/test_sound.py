@@ -208,3 +208,11 @@ def test_espeak_writes_its_speech_to_a_file_given_after_its_text_options(tmp_pat
     assert data == b"-f /etc/passwd"
     assert not speech_command("spd-say", "/usr/bin/spd-say").writes_file
     assert not speech_command("say", "/usr/bin/say", platform="darwin").writes_file
+
+
+def test_no_step_sound_outlasts_what_the_plan_allows_before_the_words() -> None:
+    """core.words.SOUND_BEFORE_WORDS is what a voiced plan gives a step's sound before its words."""
+    from stretchcoach.core.words import SOUND_BEFORE_WORDS
+
+    step_sounds = (Sound.START, Sound.SWITCH, Sound.NEXT, Sound.INHALE, Sound.EXHALE)
+    assert max(SoundFiles().seconds(sound) for sound in step_sounds) <= SOUND_BEFORE_WORDS

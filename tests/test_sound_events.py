@@ -12,18 +12,19 @@ import itertools
 import signal
 
 import pytest
-from fake_processes import PLAYER, FakeSpawn, as_long_as_it_plays, words_seconds
+from fake_processes import PLAYER, FakeSpawn, as_long_as_it_plays
 
 from stretchcoach.core.model import Catalog, Hold, RoutineItem
 from stretchcoach.core.plan import Plan, plan_routine
 from stretchcoach.core.session import Event, EventKind, Outcome, RoutineSession
 from stretchcoach.core.steps import StepKind
+from stretchcoach.core.voiced import lengthen_for_voice
 from stretchcoach.live.bells import BELLS, bell_count, cue_sound, tick_times
 from stretchcoach.live.cues import Cues
 from stretchcoach.live.loop import run_routine
 from stretchcoach.live.sound import Sound, SoundFiles
-from stretchcoach.live.speaker import HANG_SLACK, INSTRUCTIONS_OVERRUN
-from stretchcoach.live.speech import SpeechCommand, spoken_text
+from stretchcoach.live.speaker import HANG_SLACK
+from stretchcoach.live.speech import SpeechCommand
 
 from fakes import FakeClock, ScriptedInput, SilentDisplay, TimedWriter
 from helpers import back_relief
@@ -60,17 +61,15 @@ def hear(
 
 def test_every_step_of_the_whole_routine_begins_with_a_sound(plan: Plan) -> None:
     """The issue's test: the sound events of a whole routine, read from the player, have one at every
-    step boundary (the start of a hold after getting ready, each breath, each twist), ticks in
-    the last 3 seconds of every hold, and "done" at the end."""
+    step boundary (the routine's beginning, the start of a hold after getting ready, each breath,
+    each twist), ticks in the last 3 seconds of every hold, and "done" at the end."""
     _session, spawn, _cues, _bells = hear(plan)
     heard = spawn.sounds()
     starts = plan.starts()
     for index, (start, step) in enumerate(zip(starts, plan.steps, strict=True)):
         at_start = [name for t, name in heard if t == start]
-        if index == 0:
-            assert at_start == [], "the first step is silent: the person has just started the routine"
-        else:
-            assert len(at_start) == 1, (index, step.kind, at_start)
+        assert len(at_start) == 1, (index, step.kind, at_start)
+    assert heard[0] == (0.0, "next"), "someone who started the routine and lay down hears a stretch begin"
     by_kind = {
         (step.kind, step.breath): name
         for (start, step) in zip(starts, plan.steps, strict=True)
@@ -114,12 +113,12 @@ def test_this_hurts_sounds_the_warning(plan: Plan) -> None:
 @pytest.mark.parametrize("key", ["q", "<interrupt>"])
 def test_quitting_makes_no_sound(plan: Plan, key: str) -> None:
     _session, spawn, _cues, _bells = hear(plan, [(20.0, key)])
-    assert [t for t, _ in spawn.sounds()] == [10.0], "only the hold's start: quitting is not announced"
+    assert [t for t, _ in spawn.sounds()] == [0.0, 10.0], "the beginning, the hold: quitting is not announced"
 
 
 def test_without_a_switch_step_the_second_side_still_sounds_switch(catalog: Catalog) -> None:
     _session, spawn, _cues, _bells = hear(back_relief(catalog, switch=0, only=("supine-hip-flexor",)))
-    assert spawn.sounds()[:2] == [(10.0, "start"), (37.0, "tick")]
+    assert spawn.sounds()[:3] == [(0.0, "next"), (10.0, "start"), (37.0, "tick")]
     assert (40.0, "switch") in spawn.sounds()
 
 
@@ -149,7 +148,7 @@ def childs_pose_held(catalog: Catalog, seconds: int) -> Plan:
 def test_a_hold_too_short_for_three_ticks_has_none_in_its_first_second(catalog: Catalog) -> None:
     plan = childs_pose_held(catalog, 2)
     _session, spawn, _cues, _bells = hear(plan)
-    assert spawn.sounds() == [(1.0, "tick"), (2.0, "done")]
+    assert spawn.sounds() == [(0.0, "next"), (1.0, "tick"), (2.0, "done")]
 
 
 def test_tick_times_are_none_outside_holds(plan: Plan) -> None:
@@ -220,28 +219,68 @@ def test_no_tick_over_words(catalog: Catalog) -> None:
     clock = FakeClock()
     spawn = FakeSpawn(clock=clock, lasts=as_long_as_it_plays(), rate=0.2)
     _session, spawn, cues, _bells = hear(plan, speech=ESPEAK, spawn=spawn, clock=clock)
-    assert [name for _, name in spawn.sounds()] == ["done"]
+    assert [name for _, name in spawn.sounds()] == ["next", "done"]
     assert cues.notes == []
 
 
-def test_the_whole_instruction_is_said_before_the_hold_begins(plan: Plan) -> None:
-    """Getting ready takes 10 s; its words take longer. The hold's sound and words wait for them
-    (the timer does not), and say how long is left."""
-    _session, spawn, _cues, _bells = hear(plan, speech=ESPEAK)
-    instructions = spoken_text(Event(EventKind.STEP, 0, plan.steps[0]), RoutineSession(plan, started=0.0)) or ""
-    ends = 0.02 + words_seconds(instructions)  # written in 20 ms, then played
-    start = next(t for t, name in spawn.sounds() if name == "start")
-    assert start == pytest.approx(min(ends, 10.0 + INSTRUCTIONS_OVERRUN), abs=0.06)
-    said = spawn.said()
-    assert said[0] == instructions
-    left = 30 - round(start - 10.0)
-    assert said[1].endswith(f"Hold for {left} seconds.")
+ESPEAK_RATE = 175 / 60  # espeak-ng's default: 175 words a minute
 
 
-def test_the_hold_after_a_skipped_get_ready_does_not_wait(plan: Plan) -> None:
+def test_with_the_voice_nothing_said_is_cut_off(plan: Plan) -> None:
+    """The whole routine, planned for the voice, spoken as fast as espeak-ng speaks: every word
+    said to its end. Fails while get-ready steps keep their 10 s (cat-cow's instructions take
+    24 s) or a breath says its whole cue in a 4-second round."""
+    clock = FakeClock()
+    spawn = FakeSpawn(clock=clock, lasts=as_long_as_it_plays(), rate=ESPEAK_RATE)
+    _session, spawn, cues, _bells = hear(lengthen_for_voice(plan), speech=ESPEAK, spawn=spawn, clock=clock)
+    written = {p.args[p.args.index("-w") + 1]: p.stdin.decode() for p in spawn.processes if "-w" in p.args and p.stdin}
+    words = [p for p in spawn.processes if p.args[0] == PLAYER.argv[0] and p.args[-1] in written]
+    assert len(words) == len(spawn.said()) > len(plan.steps)
+    cut = [written[p.args[-1]] for p in words if p.signals and p.signals[0][0] < (p.exits_at or 0) - 0.01]
+    assert cut == []
+    assert cues.notes == []
+
+
+def test_a_holds_words_are_said_as_it_begins(plan: Plan) -> None:
+    """Each hold's sound and words come at its start, saying its whole length: a person listening
+    with eyes closed holds as long as planned. Fails while the hold's words wait for the get-ready's."""
+    voiced = lengthen_for_voice(plan)
+    clock = FakeClock()
+    spawn = FakeSpawn(clock=clock, lasts=as_long_as_it_plays(), rate=ESPEAK_RATE)
+    _session, spawn, _cues, _bells = hear(voiced, speech=ESPEAK, spawn=spawn, clock=clock)
+    played = spawn.played()
+    holds = [(t, step) for t, step in zip(voiced.starts(), voiced.steps, strict=True) if step.kind is StepKind.HOLD]
+    assert len(holds) == 3
+    for start, _step in holds:
+        at = played.index((start, "start.wav"))
+        after, name = played[at + 1]
+        assert name.startswith("words-")
+        assert after == pytest.approx(start + LENGTHS["start"], abs=0.03)
+    said = [words for words in spawn.said() if "Hold for" in words]
+    assert [f"Hold for {step.seconds} seconds." in words for (_, step), words in zip(holds, said, strict=True)] == [
+        True,
+        True,
+        True,
+    ]
+
+
+def test_a_skipped_get_ready_is_cut_off_and_the_hold_said_at_once(plan: Plan) -> None:
     _session, spawn, _cues, _bells = hear(plan, [(2.0, "n")], speech=ESPEAK)
-    assert spawn.sounds()[0] == (2.0, "start")
+    assert spawn.sounds()[:2] == [(0.0, "next"), (2.0, "start")]
     assert spawn.said()[1].endswith("Hold for 30 seconds.")
+
+
+def test_10_seconds_left_is_not_said_over_a_holds_own_words(catalog: Catalog) -> None:
+    """A voice so slow that a hold's words last past its last 10 seconds: they are not cut off."""
+    plan = back_relief(catalog, only=("childs-pose",), prep=0)
+    clock = FakeClock()
+    spawn = FakeSpawn(clock=clock, lasts=as_long_as_it_plays(), rate=1.0)
+    _session, spawn, _cues, _bells = hear(plan, speech=ESPEAK, spawn=spawn, clock=clock)
+    said = spawn.said()
+    assert said[0].startswith("Hold for 30 seconds. Tip:")
+    assert "10 seconds left" not in said
+    first = next(p for p in spawn.processes if p.args[0] == PLAYER.argv[0] and p.args[-1].endswith("/words-1.wav"))
+    assert first.signals == [], "the hold's words are said to their end"
 
 
 def test_breathing_rounds_keep_their_rhythm_over_instructions(plan: Plan) -> None:
@@ -274,7 +313,7 @@ def test_a_player_that_fails_is_said_once_and_the_bell_stands_in(plan: Plan) -> 
         "Sound: pw-play exited with status 1; using the terminal bell, and no voice (it played through pw-play)."
     ]
     assert session.outcome is Outcome.COMPLETED
-    assert [name for _, name in spawn.played()] == ["words-1.wav"], "nothing more once it has failed"
+    assert [name for _, name in spawn.played()] == ["next.wav"], "nothing more once it has failed"
     assert bells.rung() == pytest.approx([40.0, 75.0, 75.35, 125.0, 125.35, 193.0, 193.35, 253.0, 253.35, 253.7])
 
 
@@ -289,14 +328,14 @@ def test_a_player_that_cannot_start_is_said_once(plan: Plan) -> None:
 
 def test_a_player_that_hangs_is_ended_and_said_once(plan: Plan) -> None:
     """Every sound hangs. The first is given until HANG_SLACK after its end (not until the next
-    sound, 27 s later), then ended and said, and the bell takes over, on time."""
+    sound, 10 s later), then ended and said, and the bell takes over, on time."""
     clock = FakeClock()
     spawn = FakeSpawn(clock=clock, lasts=None)
     session, spawn, cues, bells = hear(plan, spawn=spawn, clock=clock, bell=True)
     first = spawn.processes[0]
-    assert first.signals == [(pytest.approx(10.0 + LENGTHS["start"] + HANG_SLACK), signal.SIGTERM)]
+    assert first.signals == [(pytest.approx(LENGTHS["next"] + HANG_SLACK), signal.SIGTERM)]
     assert cues.notes == [
-        f"Sound: pw-play did not finish a 0.35-second sound within {HANG_SLACK:.0f} s; using the terminal bell."
+        f"Sound: pw-play did not finish a 0.73-second sound within {HANG_SLACK:.0f} s; using the terminal bell."
     ]
     assert len(spawn.processes) == 1
     assert session.records[-1].status is not None
@@ -347,7 +386,7 @@ def test_no_player_means_the_bell_and_no_chimes(plan: Plan) -> None:
     cues = spawn.cues(bell_out=out)
     run_routine(plan, clock=clock, inputs=ScriptedInput(clock), display=SilentDisplay(), cues=cues)
     assert spawn.processes == []
-    assert len(out.rung()) == 10
+    assert len(out.rung()) == 12  # the beginning (2), switch sides (1), three next stretches (2 each), done (3)
 
 
 def test_with_a_player_the_bell_is_silent(plan: Plan) -> None:

@@ -59,3 +59,11 @@ def test_plain_lines_say_the_same_and_start_with_stop(capsys: pytest.CaptureFixt
         STOP_ADVICE,
         SEEN_DOCTOR_HINT,
     ]
+
+
+def test_after_a_doctors_visit_the_status_counts_from_it() -> None:
+    state = rule_state([], [(NOW - timedelta(days=5), 4)], seen_doctor=[NOW - timedelta(days=2)], now=NOW)
+    text, red = panel_text(state)
+    assert not red
+    assert text.startswith("The rule No pain check-ins since you saw a doctor on Tue 3 Mar 2026. ")
+    assert text.endswith("You recorded seeing a doctor on Tue 3 Mar 2026.")

@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from stretchcoach.core.model import Catalog, Cycle, Hold, Side
+from stretchcoach.core.model import Catalog, Cycle, Hold, Routine, Side
 from stretchcoach.core.plan import Plan, plan_routine
 from stretchcoach.core.steps import StepKind
-from stretchcoach.core.words import spoken, step_details, step_line, step_title
+from stretchcoach.core.words import said_in_time, speaking_time, spoken, step_details, step_line, step_title
 
 # Steps of the built-in routine, by index: one of each kind.
 SUPINE_PREP, LEFT_HOLD, SWITCH, RIGHT_HOLD, REST, CHILDS_PREP, CHILDS_HOLD, CAT_COW_INHALE = 0, 1, 2, 3, 4, 5, 6, 9
@@ -57,7 +57,7 @@ PILLOW = "Tip: If you feel pain in your lower back, place a small pillow under y
             "Inhale — arch your back and look up to the ceiling",
             "Round 1 of 6",
             "Cat-cow pose — round 1/6 — Inhale — arch your back and look up to the ceiling (4 s)",
-            "Inhale, arch your back and look up to the ceiling",
+            "Inhale",  # the whole cue would take longer than the breath: it is said while getting ready
         ),
     ],
 )
@@ -122,3 +122,41 @@ def test_a_hold_without_side_words_or_tips_keeps_its_cue(plan: Plan) -> None:
     bare = dataclasses.replace(step, stretch=no_side_cues)
     assert spoken(bare) == "Left side. Hold for 30 seconds"
     assert step_details(bare) == ()
+
+
+def test_a_movement_says_its_whole_cue_in_the_first_round_only_if_it_fits(catalog: Catalog) -> None:
+    """A 4-second breath: "Inhale" in every round (the whole cue, after its sound, takes longer; the
+    next breath would cut it off). An 8-second breath: the whole cue in round 1, then "Inhale"."""
+    plan = plan_routine(catalog, catalog.get_routine("back-relief"))
+    breaths = [s for s in plan.steps if s.kind is StepKind.PHASE and s.breath is not None]
+    assert {spoken(s) for s in breaths} == {"Inhale", "Exhale"}
+    assert not said_in_time("Inhale, arch your back and look up to the ceiling", 4)
+    twists = [s for s in plan.steps if s.kind is StepKind.PHASE and s.breath is None]
+    assert [spoken(s) for s in twists[:2]] == ["Twist to the left", "Twist to the right"]
+    cat_cow = catalog.get_stretch("cat-cow")
+    assert isinstance(cat_cow.timing, Cycle)
+    slow = dataclasses.replace(
+        cat_cow,
+        timing=dataclasses.replace(
+            cat_cow.timing, phases=tuple(dataclasses.replace(p, seconds=8) for p in cat_cow.timing.phases)
+        ),
+    )
+    slow_plan = plan_routine(dataclasses.replace(catalog, stretches=(slow,)), _only(catalog, "cat-cow"))
+    said = [spoken(s) for s in slow_plan.steps if s.kind is StepKind.PHASE]
+    assert said[:4] == [
+        "Inhale, arch your back and look up to the ceiling",
+        "Exhale, round your back and tuck your chin to your chest",
+        "Inhale",
+        "Exhale",
+    ]
+
+
+def _only(catalog: Catalog, stretch: str) -> Routine:
+    routine = catalog.get_routine("back-relief")
+    return dataclasses.replace(routine, items=tuple(i for i in routine.items if i.stretch == stretch))
+
+
+def test_speaking_time_is_one_estimate_a_little_slower_than_espeak() -> None:
+    words = " ".join(["word"] * 175)
+    assert speaking_time(words) > 60  # espeak-ng says 175 words a minute
+    assert speaking_time("Inhale") == pytest.approx(0.9)

@@ -41,6 +41,27 @@ def describe_node(node: yaml.Node, *, quote: bool = True) -> str:
     return f"{kind} ({value!r})" if node.value and quote else kind
 
 
+# Fields written in the words `show` uses for them, or in other common words: what was meant.
+_OTHER_WORDS = {
+    "start": "setup",
+    "starting_position": "setup",
+    "position": "setup",
+    "instructions": "steps",
+    "how": "steps",
+    "you_should_feel": "feel",
+    "feeling": "feel",
+    "duration": "hold",
+    "time": "hold",
+    "timing": "hold",
+    "rounds": "reps",
+    "repeat": "reps",
+    "repetitions": "reps",
+    "tip": "tips",
+    "caution": "cautions",
+    "warnings": "cautions",
+}
+
+
 class FieldReader:
     """Reads fields of one file's nodes, collecting ``problems``."""
 
@@ -81,7 +102,7 @@ class FieldReader:
                 self.fail(key_node, here, "duplicate key; each field may appear once")
                 continue
             if key not in allowed:
-                close = closest(key, allowed)
+                close = meant if (meant := _OTHER_WORDS.get(key)) in allowed else closest(key, allowed)
                 hint = f"did you mean '{close}'?" if close else f"expected one of: {', '.join(allowed)}"
                 self.fail(key_node, here, f"unknown field '{name}'; {hint}")
                 continue

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from stretchcoach.core import rule
-from stretchcoach.core.safety import GO_ON_PROMPT, GO_ON_REFUSED, NOT_STARTED
+from stretchcoach.core.safety import GO_ON_PROMPT, GO_ON_REFUSED, NEW_HISTORY_FORGETS, NOT_STARTED
 from stretchcoach.errors import ExitCode, StretchcoachError
 from stretchcoach.localtime import local, zone_note
 from stretchcoach.paths import Paths
@@ -29,11 +29,34 @@ READ_PROMPT = "Press Enter when you have read this: "
 AFTER_SAFETY_ROWS = 8
 
 
-def ask_pain(ask: Callable[[str], str | None], *, after: bool = False, output: Output) -> int | None:
-    """Ask for pain 0-10 until the answer is one (Enter or Ctrl-D skips)."""
+def can_check_in(runtime: Runtime) -> bool:
+    """Whether the pain check-ins can be asked: someone can type at standard input, a terminal.
+
+    Standard output need not be one (`routine --plain | tee log`): the prompt then goes to
+    the terminal (see ``runtime._ask``). Before and after a routine alike, so that the rule
+    sees both numbers or neither.
+    """
+    return runtime.keys
+
+
+def ask_pain(
+    ask: Callable[[str], str | None],
+    *,
+    after: bool = False,
+    settle: Callable[[], None] | None = None,
+    output: Output,
+) -> int | None:
+    """Ask for pain 0-10 until the answer is one (Enter or Ctrl-D skips).
+
+    ``settle`` first lets keys still being pressed from the routine stop, and drops them:
+    they must never answer the question (see ``Runtime.settle``).
+    """
     prompt = ("After the routine: " if after else "") + PAIN_PROMPT
     while True:
         try:
+            if settle is not None:
+                settle()
+                settle = None
             answer = (ask(prompt) or "").strip()
         except KeyboardInterrupt:
             if after:  # the routine is over and recorded: just skip the question
@@ -79,10 +102,11 @@ def first_run_safety(paths: Paths, warning: str, *, runtime: Runtime, output: Ou
     return True
 
 
-def rule_gate(db: HistoryStore, *, runtime: Runtime, output: Output) -> None:
+def rule_gate(db: HistoryStore, *, runtime: Runtime, output: Output) -> rule.RuleState:
     """Before a routine: if the rule says stop (a stop in force, or pain that persists), say why,
     and go on only if the person types yes, each time, which is recorded. ``--yes`` is not
-    enough, and without a terminal to type at the routine does not start.
+    enough, and without a terminal to type at the routine does not start. Returns the rule's
+    state as the routine starts (the summary says if the routine lifts a stop).
 
     Raises :class:`StretchcoachError` with :attr:`ExitCode.STOP` when it does not start.
     """
@@ -91,7 +115,7 @@ def rule_gate(db: HistoryStore, *, runtime: Runtime, output: Output) -> None:
 
     state = queries.rule_state(db, now=runtime.now())
     if not state.binding:
-        return
+        return state
     show_rule(output, state)
     if not runtime.interactive:
         raise StretchcoachError(GO_ON_REFUSED, exit_code=ExitCode.STOP)
@@ -99,6 +123,7 @@ def rule_gate(db: HistoryStore, *, runtime: Runtime, output: Output) -> None:
     if (answer or "").strip().lower() != "yes":
         raise StretchcoachError(NOT_STARTED, exit_code=ExitCode.STOP)
     rule_events.record(db, rule_events.WENT_ON, at=runtime.now(), reason=state.reason)
+    return state
 
 
 def open_history(paths: Paths, *, reset: bool, runtime: Runtime, output: Output) -> HistoryStore:
@@ -127,7 +152,7 @@ def open_history(paths: Paths, *, reset: bool, runtime: Runtime, output: Output)
         if not reset:
             if not runtime.interactive:
                 raise
-            output.lines([f"The history database {path} is damaged ({exc.detail})."])
+            output.lines([f"The history database {path} is damaged ({exc.detail}).", NEW_HISTORY_FORGETS])
             answer = runtime.ask("Move it aside to a timestamped name and start a new history? [y/N] ")
             if (answer or "").strip().lower() not in ("y", "yes"):
                 raise

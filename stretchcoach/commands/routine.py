@@ -40,8 +40,13 @@ class RunOptions:
     reset_history: bool = False
 
 
-def plan(*, catalog: Catalog, routine_id: str, options: PlanOptions) -> Plan:
-    """The routine ``routine_id`` of ``catalog``, planned with ``options``."""
+def plan(*, catalog: Catalog, routine_id: str, options: PlanOptions, voice: bool = False) -> Plan:
+    """The routine ``routine_id`` of ``catalog``, planned with ``options`` (with ``voice``: with time
+    to say every get-ready step's words, ``core.voiced``)."""
+    if voice:
+        from stretchcoach.core.voiced import plan_for_voice
+
+        return plan_for_voice(catalog, catalog.get_routine(routine_id), options)
     return plan_routine(catalog, catalog.get_routine(routine_id), options)
 
 
@@ -49,14 +54,18 @@ def print_plan(plan: Plan, *, as_json: bool, output: Output) -> None:
     plan_view.show_plan(output, plan, as_json=as_json)
 
 
-NO_KEYS = "Keys: none, as standard input is not a terminal; Ctrl-C stops the routine."
-
-
 def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime: Runtime, output: Output) -> ExitCode:
     """Follow ``plan``: the safety first, the rule, a check-in, the routine itself, a check-in, the
     summary. Returns the exit code: the outcome's, or :attr:`ExitCode.STOP` when the rule says stop."""
     # Imported here: `routine --plan` needs none of the prompts, the cues, the terminal, the rule nor Rich.
-    from stretchcoach.commands.checkins import ask_pain, confirmed, first_run_safety, open_history, rule_gate
+    from stretchcoach.commands.checkins import (
+        ask_pain,
+        can_check_in,
+        confirmed,
+        first_run_safety,
+        open_history,
+        rule_gate,
+    )
     from stretchcoach.core import rule
     from stretchcoach.core.session import Outcome
     from stretchcoach.live.cues import parse_hook, routine_cues
@@ -67,12 +76,13 @@ def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime:
 
     hook = parse_hook(options.on_step) if options.on_step else None
     interactive = runtime.interactive
+    checking_in = options.checkin and can_check_in(runtime)
     db = open_history(paths, reset=options.reset_history, runtime=runtime, output=output)
     cues: Cues | None = None
     try:
         first_run = first_run_safety(paths, warning, runtime=runtime, output=output)  # it has the warning: not twice
-        rule_gate(db, runtime=runtime, output=output)  # before anything else is asked or shown
-        routine_view.show_intro(output, plan, warning, with_warning=not first_run)
+        state = rule_gate(db, runtime=runtime, output=output)  # before anything else is asked or shown
+        routine_view.show_intro(output, plan, warning, with_warning=not first_run, keys=runtime.keys)
         notes: list[str] = []  # lines for the person while the routine runs, from the cues and the saver
         cues, said = routine_cues(
             sound=SoundMode(options.sound),
@@ -85,10 +95,8 @@ def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime:
         for line in said:
             output.print(line)
         pain_before = options.pain_before
-        if pain_before is None and options.checkin and interactive:
+        if pain_before is None and checking_in:
             pain_before = ask_pain(runtime.ask, output=output)
-        if not runtime.keys:
-            output.print(NO_KEYS)
         if options.confirm and interactive and not confirmed(runtime.ask):
             output.print("Cancelled.")
             return Outcome.QUIT.exit_code
@@ -97,15 +105,22 @@ def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime:
         session = _follow(plan, runtime=runtime, cues=cues, notes=notes, saver=saver, output=output)
         outcome = session.outcome or Outcome.QUIT
         saver.recorder.finish(session, ended_at=runtime.now())  # one try now; the last wait is below
-        verdict = rule.after_routine(pain_before, None, hurt=outcome is Outcome.HURT)
+        hurt = outcome is Outcome.HURT
+        verdict = rule.after_routine(pain_before, None, hurt=hurt)
         try:
+            if hurt:  # the stop first, before anything is asked
+                routine_view.show_stop(output, verdict, warning)
             pain_after = options.pain_after
-            if pain_after is None and options.checkin and interactive and outcome not in no_pain_after:
-                pain_after = ask_pain(runtime.ask, after=True, output=output)
+            if pain_after is None and checking_in and outcome not in no_pain_after:
+                pain_after = ask_pain(runtime.ask, after=True, settle=runtime.settle, output=output)
             if pain_after is not None:
                 saver.recorder.pain_after(pain_after)
-            verdict = rule.after_routine(pain_before, pain_after, hurt=outcome is Outcome.HURT)
-            routine_view.show_summary(output, session, warning, verdict, pain_before, pain_after)
+            verdict = rule.after_routine(pain_before, pain_after, hurt=hurt)
+            ended = rule.Routine(runtime.now(), pain_before, pain_after, outcome.value)
+            lifted = state.stop if state.stop is not None and ended.clears_a_stop else None
+            routine_view.show_summary(
+                output, session, warning, verdict, pain_before, pain_after, stop_shown=hurt, lifted=lifted
+            )
             cues.flush(runtime.sleep, runtime.clock)
         except OSError:  # the terminal is gone (SIGHUP): the history has it all, or says below
             pass

@@ -249,7 +249,7 @@ def _fit(routine: Routine, items: list[_Item], target: int) -> tuple[Routine, li
                 f"is {shortest}, with holds at their least and rounds, rest and get-ready cut "
                 "(--only or --skip leave stretches out)"
             )
-        new_routine, new_items = fitted
+        new_routine, new_items = _give_back(routine, items, *fitted, target)
     else:
         new_routine, new_items = routine, _longer(routine, items, target)
     done = _total(new_routine, new_items)
@@ -292,6 +292,30 @@ def _shorter(routine: Routine, items: list[_Item]) -> Iterator[tuple[Routine, li
         shorter = (item.hold - 1) // HOLD_STEP * HOLD_STEP  # the next multiple of 5 s down
         items = [*items[:n], replace(item, hold=max(item.least_hold, shorter)), *items[n + 1 :]]
         yield routine, items
+
+
+def _give_back(
+    routine: Routine, items: list[_Item], fitted: Routine, cut: list[_Item], target: int
+) -> tuple[Routine, list[_Item]]:
+    """What the cut version can have back and still fit ``target``, a step at a time, the most
+    needed first: time on holds, then get-ready time, then rest, then rounds (never above what
+    it had before the cut)."""
+
+    def steps(now: Routine, them: list[_Item]) -> Iterator[tuple[Routine, list[_Item]]]:
+        for n, (was, item) in enumerate(zip(items, them, strict=True)):
+            if item.hold is not None and was.hold is not None and item.hold < was.hold:
+                yield now, [*them[:n], replace(item, hold=min(was.hold, item.hold + HOLD_STEP)), *them[n + 1 :]]
+        if now.prep < routine.prep:
+            yield replace(now, prep=min(routine.prep, now.prep + HOLD_STEP)), them
+        if now.rest < routine.rest:
+            yield replace(now, rest=min(routine.rest, now.rest + HOLD_STEP)), them
+        for n, (was, item) in enumerate(zip(items, them, strict=True)):
+            if item.reps is not None and was.reps is not None and item.reps < was.reps:
+                yield now, [*them[:n], replace(item, reps=item.reps + 1), *them[n + 1 :]]
+
+    while more := next(((r, i) for r, i in steps(fitted, cut) if _total(r, i) <= target), None):
+        fitted, cut = more
+    return fitted, cut
 
 
 def _longer(routine: Routine, items: list[_Item], target: int) -> list[_Item]:

@@ -105,6 +105,7 @@ class Persistence:
     first: tuple[date, int] | None = None  # (day, pain) of the earliest check-in
     latest: tuple[date, int] | None = None  # ... and of the latest
     since: date | None = None  # where the window starts: WINDOW_DAYS ago, or a doctor's visit
+    after_doctor: bool = False  # it starts at a doctor's visit: "since you saw a doctor", not "in the last 21 days"
 
     @property
     def span_days(self) -> int:
@@ -117,18 +118,20 @@ class Persistence:
 
     def describe(self) -> str:
         """The state of the rule in plain words."""
+        visit = f"since you saw a doctor on {day_text(self.since)}" if self.after_doctor and self.since else ""
         if self.first is None or self.latest is None:
             return (
-                f"No pain check-ins in the last {WINDOW_DAYS} days. To tell whether pain persists, stretchcoach "
-                f"looks for check-ins on {MIN_DAYS} or more days, {MIN_SPAN_DAYS} days or more apart."
+                f"No pain check-ins {visit or f'in the last {WINDOW_DAYS} days'}. To tell whether pain persists, "
+                f"stretchcoach looks for check-ins on {MIN_DAYS} or more days, {MIN_SPAN_DAYS} days or more apart."
             )
         (first_day, first), (latest_day, latest) = self.first, self.latest
         trend = f"from {first} on {day_text(first_day)} to {latest} on {day_text(latest_day)}"
         if not self.enough:
             days = f"{self.days} day{'s' if self.days != 1 else ''}"
             return (
-                f"Pain check-ins on {days} in the last {WINDOW_DAYS} ({trend}): not yet enough to tell whether it "
-                f"persists, which takes check-ins on {MIN_DAYS} or more days, {MIN_SPAN_DAYS} days or more apart."
+                f"Pain check-ins on {days} {visit or f'in the last {WINDOW_DAYS}'} ({trend}): not yet enough to tell "
+                f"whether it persists, which takes check-ins on {MIN_DAYS} or more days, {MIN_SPAN_DAYS} days or "
+                "more apart."
             )
         if self.persists:
             return f"Your pain has not improved over {self.span_days} days: {trend}."
@@ -146,17 +149,20 @@ def persistence(
     ``since`` (a doctor's visit) are left out: the rule starts again from there.
     """
     start = now - timedelta(days=WINDOW_DAYS)
+    after_doctor = since is not None and since > start
     if since is not None:
         start = max(start, since)
     recent = sorted((at, pain) for at, pain in checkins if start <= at <= now)
     if not recent:
-        return Persistence(persists=False, since=start.date())
+        return Persistence(persists=False, since=start.date(), after_doctor=after_doctor)
     first = (recent[0][0].date(), recent[0][1])
     latest = (recent[-1][0].date(), recent[-1][1])
     days = len({at.date() for at, _ in recent})
     state = Persistence(persists=False, days=days, first=first, latest=latest, since=start.date())
     persists = state.enough and latest[1] >= 1 and not improved(first[1], latest[1])
-    return Persistence(persists=persists, days=days, first=first, latest=latest, since=start.date())
+    return Persistence(
+        persists=persists, days=days, first=first, latest=latest, since=start.date(), after_doctor=after_doctor
+    )
 
 
 # -- the rule in force ----------------------------------------------------------------------------

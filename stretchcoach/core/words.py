@@ -13,6 +13,23 @@ SWITCH_CUE = "Switch sides"
 LAST_SECONDS_WORDS = "10 seconds left"  # said (and in plain lines, written) when a hold has 10 seconds left
 SPOKEN_COMPLETE = "Routine complete."  # said as the last step ends; the summary, after the check-in, says how it went
 
+# How long words take to say: one estimate, for the plan (get-ready steps long enough for their
+# words) and the cues alike. espeak-ng's default is 175 words a minute; 150 leaves room for its
+# pauses at commas and full stops, and for voices a little slower.
+SECONDS_PER_WORD = 0.4
+SPEAKING_START = 0.5  # a speech command takes a moment to begin
+SOUND_BEFORE_WORDS = 0.9  # the longest sound a step's words wait for (inhale, exhale); tests/test_sound.py checks it
+
+
+def speaking_time(words: str) -> float:
+    """About how long ``words`` take to say."""
+    return SPEAKING_START + SECONDS_PER_WORD * len(words.split())
+
+
+def said_in_time(words: str, seconds: float) -> bool:
+    """``words`` can be said whole, after the step's sound, within ``seconds``."""
+    return SOUND_BEFORE_WORDS + speaking_time(words) <= seconds
+
 
 def prep_cue(stretch: Stretch) -> str:
     return f"Get ready: {stretch.setup}"
@@ -78,10 +95,15 @@ def spoken(step: Step, *, seconds: int | None = None) -> str:
 
     Getting ready: the stretch's name, the starting position and the movement
     steps. A hold: the side, what it means, how long (``seconds``, if not the
-    step's own: what is left of it when the words come late), and any tips.
-    Anything else: its cue.
+    step's own), and any tips. A movement of a round: its whole cue in the first
+    round if it can be said before the next movement, else only the cue's first
+    part, the breath word ("Inhale" of "Inhale — arch your back …"): a round
+    keeps the breath's pace, and words cut off by the next movement help nobody.
+    The whole movement was said while getting ready. Anything else: its cue.
     """
     cue = step.cue.replace(" — ", ", ")
+    if step.kind is StepKind.PHASE and not (step.rep == 1 and said_in_time(cue, step.seconds)):
+        return step.cue.split(" — ", 1)[0]
     if step.kind is StepKind.PREP:
         return " ".join((f"{step.stretch.name}. {cue}", *step_details(step)))
     if step.kind is StepKind.HOLD:

@@ -14,7 +14,10 @@ nothing waits. They never pile up: each batch of events rings one pattern, its
 newest (a late update or a pasted "nnnn" passes several steps at once: where you
 are now is what counts); a new pattern replaces one still waiting to ring, only a
 pattern already ringing finishes first; a pattern that falls more than
-STALE_BELLS behind is dropped; and a routine stopped early drops them all.
+STALE_BELLS behind is dropped; each bell
+is a write of its own, BELL_GAP after the one before however late the loop comes
+back, as bells written together are heard as one; and a routine stopped early
+drops them all.
 """
 
 from __future__ import annotations
@@ -47,19 +50,21 @@ def cue_sound(event: Event) -> Sound | None:
     - done: the routine is done (completed);
     - warning: stopped, "this hurts";
     - switch: switch sides (with --switch 0, the other side's hold right after the first);
-    - next: a rest, a get-ready, or the first step of a new stretch;
+    - next: a rest, a get-ready, or the first step of a new stretch (the routine's
+      very first step too: the person who started it and lay down hears it begin);
     - start: a hold begins, or a movement that is not a breath (a twist to one side,
       a position held still with --deeper);
     - inhale, exhale: a breathing phase begins.
 
-    The very first step is silent: the person has just started the routine. Any
-    other end (q, Ctrl-C, a signal) is silent too. Ticks are not events: see
+    Any other end (q, Ctrl-C, a signal) is silent. Ticks are not events: see
     :func:`tick_times`.
     """
     if event.kind is EventKind.FINISHED:
         return {Outcome.COMPLETED.value: Sound.DONE, Outcome.HURT.value: Sound.WARNING}.get(event.detail)
-    if event.kind is not EventKind.STEP or event.step is None or event.previous is None:
+    if event.kind is not EventKind.STEP or event.step is None:
         return None
+    if event.previous is None:
+        return Sound.NEXT
     step, previous = event.step, event.previous
     changed_side = (
         step.kind is StepKind.HOLD
@@ -127,18 +132,25 @@ class Bells:
         return self._patterns[0][0] - now if self._patterns else 3600.0
 
     def ring(self, now: float) -> None:
-        """Ring the bell if one is due."""
+        """Ring one bell if one is due. When the loop comes back late, the bells left move on to
+        keep their gaps from it, rather than ring at once: "done" would pass for "switch sides"."""
         while self._patterns and self._patterns[0][0] < now - STALE_BELLS:
             self._patterns.pop(0)
             self._begun = False
         if not self._patterns or self._patterns[0][0] > now + 0.005 or self.out is None:
             return
         pattern = self._patterns[0]
-        while pattern and pattern[0] <= now + 0.005:
-            self._last_bell = pattern.pop(0)
+        pattern.pop(0)
+        self._last_bell = now
         self._begun = bool(pattern)
         if not pattern:
             self._patterns.pop(0)
+        previous = now
+        for later in self._patterns:  # late: what is left moves on, to keep its gaps from this bell
+            gap = BELL_GAP if later is pattern else 2 * BELL_GAP
+            if later[0] < previous + gap:
+                later[:] = [t + previous + gap - later[0] for t in later]
+            previous = later[-1]
         with contextlib.suppress(OSError, ValueError):
             self.out.write("\a")
             self.out.flush()

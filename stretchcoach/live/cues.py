@@ -18,14 +18,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from stretchcoach.core.session import Event, EventKind, Outcome, RoutineSession, Status
-from stretchcoach.core.steps import Step, StepKind
-from stretchcoach.core.words import spoken
+from stretchcoach.core.session import Event, EventKind, Outcome, RoutineSession
 from stretchcoach.errors import StretchcoachError
 from stretchcoach.live.bells import BELLS, Bells, bell_count, cue_sound, tick_times
 from stretchcoach.live.processes import Children
 from stretchcoach.live.sound import Player, Sound, SoundFiles, SoundMode, audio_output, choose, find_player, over_ssh
-from stretchcoach.live.speaker import Speaker, Words
+from stretchcoach.live.speaker import Speaker
 from stretchcoach.live.speech import SPEECH_COMMANDS, SpeechCommand, find_speech_command, spoken_text
 
 MAX_HOOKS = 8  # hooks running at once; a new one ends the oldest, so a hook that hangs cannot pile up
@@ -76,19 +74,16 @@ class Cues:
         self._session, self._now = session, now
         count, stopped = 0, False
         sound: Sound | None = None
-        words: Words = None
-        instructions = after_instructions = False
+        words: str | None = None
+        over_words = False  # only a cue that adds to the step ("10 seconds left") waits for the step's words
         for event in events:
             count = bell_count(event) or count
             sound = cue_sound(event) or sound
             stopped = stopped or (event.kind is EventKind.FINISHED and event.detail != Outcome.COMPLETED.value)
             text = spoken_text(event, session) if self.speech is not None else None
             if text:
-                words, instructions = text, _getting_ready(event)
-            if event.kind is EventKind.STEP:
-                after_instructions = _after_getting_ready(event, session)
-                if after_instructions and text and event.step is not None:
-                    words = _said_late(text, event.step, session, now)
+                words = text
+            over_words = over_words or event.kind is not EventKind.LAST_SECONDS
             if self.hook is not None and event.kind is EventKind.STEP and event.step is not None:
                 self._run_hook(event, session, now)
         if stopped:  # nothing more to announce
@@ -96,7 +91,7 @@ class Cues:
         else:
             self._bells.queue(count, now)
         if sound is not None or words:
-            self._speaker.cue(sound, words, now, instructions=instructions, after_instructions=after_instructions)
+            self._speaker.cue(sound, words, now, over_words=over_words)
         self.ring(now)
 
     def play(self, sound: Sound | None, words: str | None, now: float) -> None:
@@ -255,34 +250,6 @@ def routine_cues(
 
 def _names(names: Sequence[str]) -> str:
     return f"{', '.join(names[:-1])} or {names[-1]}"
-
-
-def _getting_ready(event: Event) -> bool:
-    """The event is a get-ready step: its words are the stretch's instructions."""
-    return event.kind is EventKind.STEP and event.step is not None and event.step.kind is StepKind.PREP
-
-
-def _after_getting_ready(event: Event, session: RoutineSession) -> bool:
-    """The step is a hold after a get-ready that ran to its end (not one skipped with "n")."""
-    before = event.index - 1
-    return (
-        event.step is not None
-        and event.step.kind is StepKind.HOLD
-        and event.previous is not None
-        and event.previous.kind is StepKind.PREP
-        and before >= 0
-        and session.plan.steps[before] is event.previous
-        and session.records[before].status is Status.DONE
-    )
-
-
-def _said_late(text: str, step: Step, session: RoutineSession, began: float) -> Callable[[float], str]:
-    """A hold's words, which say what is left of it if they come late (after the instructions)."""
-
-    def words(now: float) -> str:
-        return text if now - began < 1 else spoken(step, seconds=max(1, round(session.remaining(now))))
-
-    return words
 
 
 def parse_hook(command: str) -> list[str]:

@@ -20,18 +20,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from stretchcoach.core.words import speaking_time
+
 KILL_AFTER = 0.5  # from SIGTERM to SIGKILL, for a process that ignores the first
 HOOK_GRACE = 1.0  # for a hook still running when the routine ends: it may be just finishing
-SECONDS_PER_WORD, LAST_WORDS_MAX = 0.4, 8.0  # the last words are let finish: about this long a word, at most
+LAST_WORDS_MAX = 8.0  # the last words are let finish (see words.speaking_time), at most this long
 _POLL = 0.05  # while waiting for processes to end
 
 # What a process is for: a hook's leftovers may run until the routine ends; the others are over when they exit.
 HOOK, SPEECH, SOUND, SYNTH = "hook", "speech", "sound", "synth"
-
-
-def speaking_time(words: str) -> float:
-    """About how long ``words`` take to say (espeak's default is 175 words a minute), at most LAST_WORDS_MAX."""
-    return min(LAST_WORDS_MAX, 0.5 + SECONDS_PER_WORD * len(words.split()))
 
 
 @dataclass
@@ -239,7 +236,7 @@ class Children:
         if child.until is not None:
             return min(child.until, child.started + LAST_WORDS_MAX)
         if child.words is not None:
-            return child.started + speaking_time(child.words)
+            return child.started + min(LAST_WORDS_MAX, speaking_time(child.words))
         return start + HOOK_GRACE
 
 

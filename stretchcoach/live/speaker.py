@@ -11,12 +11,12 @@ looked at when the routine loop comes back (:meth:`Speaker.update`, which
 :meth:`Speaker.next_due` wakes it for):
 
 - A sound and words together: the sound now, the words once it has played.
-- A new cue cuts off what is still playing (the newest cue matters most), with
-  one exception: the hold that follows a get-ready that ran to its end waits for
-  the get-ready's instructions to be said, at most INSTRUCTIONS_OVERRUN seconds,
-  so the whole instruction is heard. The timer does not wait, only the cue (whose
-  words then say how long is left). Rounds keep their rhythm: their first cue
-  cuts the instructions off.
+- A new step's cue cuts off what is still playing (the newest cue matters most,
+  and a step's words are said as it begins, never queued behind older ones).
+  Nothing is cut in a routine left to run: with the voice on, the plan gives each
+  get-ready step the time its words take (``core.voiced``), and a movement of a
+  round says no more than fits it (``words.spoken``). A cue that only adds to the
+  step ("10 seconds left") is not said over the step's own words.
 - A tick is never played over words.
 - A player that cannot start, exits with an error, or has not finished a sound
   HANG_SLACK seconds after its end, is reported once, in one line, and the
@@ -27,7 +27,6 @@ looked at when the routine loop comes back (:meth:`Speaker.update`, which
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,13 +36,8 @@ from stretchcoach.live.speech import SpeechCommand
 
 HANG_SLACK = 3.0  # a player still running this long after its sound should have ended is stuck
 SYNTH_LIMIT = 3.0  # writing one cue's speech takes espeak-ng some 20 ms; this long, it is stuck
-INSTRUCTIONS_OVERRUN = 8.0  # the most the cue after a get-ready waits for its instructions to be said
 _SYNTH_POLL = 0.02  # while speech is being written: how often to look whether it is done
-_HELD_POLL = 0.05  # while a cue waits for instructions to be said: how often to look whether they are
 _WAKE = 3600.0  # nothing due
-
-# Words to say, or how to word them at the time they are said (a late cue says how long is left).
-Words = str | Callable[[float], str] | None
 
 
 @dataclass
@@ -53,7 +47,6 @@ class _Words:
 
     text: str
     at: float
-    instructions: bool  # a get-ready's: the next cue waits for them
     file: Path | None = None  # where they are written, when they play through the player
     synth: Child | None = None  # writing them
     seconds: float | None = None  # how long they play, once written
@@ -62,16 +55,6 @@ class _Words:
     @property
     def ready(self) -> bool:
         return self.file is None or self.seconds is not None
-
-
-@dataclass
-class _Cue:
-    """A cue waiting for a get-ready's instructions to be said."""
-
-    sound: Sound | None
-    words: Words
-    instructions: bool
-    since: float
 
 
 class Speaker:
@@ -100,7 +83,6 @@ class Speaker:
         self.bell = bell
         self._sound: Child | None = None
         self._words: _Words | None = None
-        self._held: _Cue | None = None
         self._count = 0
 
     # -- what the person hears ----------------------------------------------------------------------
@@ -108,50 +90,48 @@ class Speaker:
     def cue(
         self,
         sound: Sound | None,
-        words: Words,
+        words: str | None,
         now: float,
         *,
-        instructions: bool = False,
-        after_instructions: bool = False,
+        over_words: bool = True,
     ) -> None:
-        """Play ``sound`` now and say ``words`` after it, cutting off what still plays; see the module."""
+        """Play ``sound`` now and say ``words`` after it, cutting off what still plays; see the module.
+
+        Not ``over_words``: words still being said are not cut off, and these are not said."""
         self.update(now)
-        if after_instructions and self._saying_instructions():
-            self._held = _Cue(sound, words, instructions, since=now)  # a newer cue replaces one held
-            return
-        self._held = None
+        if not over_words and self._words is not None:
+            words = None
+            if sound is None:
+                return
         self._cut(now)
-        if callable(words):
-            words = words(now)
         at = now
         if sound is not None and self.player is not None:
             at = self._play(sound, now)
         if words and self.speech is not None:
-            self._prepare(words, at, instructions, now)
+            self._prepare(words, at, now)
             self._start_words(now)
 
     def tick(self, now: float) -> None:
         """A tick, unless words are being said or wait to be."""
         self.update(now)
-        if self._words is None and self._held is None and self.player is not None:
+        if self._words is None and self.player is not None:
             self._play(Sound.TICK, now)
 
     def hush(self, now: float) -> None:
         """Say and play nothing more of what is under way."""
-        self._held = None
         self._cut(now)
 
     @property
     def busy(self) -> bool:
         """A sound or words are still playing, or wait to."""
         playing = self._sound is not None and not self._sound.exited
-        return playing or self._words is not None or self._held is not None
+        return playing or self._words is not None
 
     @property
     def pending(self) -> bool:
         """Words still wait to begin (behind a sound, or being written): the routine's last ones
         should be let begin before the summary takes the screen."""
-        return self._held is not None or (self._words is not None and self._words.child is None)
+        return self._words is not None and self._words.child is None
 
     def next_due(self, now: float) -> float:
         """Seconds until :meth:`update` has something to do (a large number if nothing)."""
@@ -166,14 +146,12 @@ class Speaker:
                 due.append(words.at - now)
             elif words.child.until is not None and not words.child.exited:
                 due.append(words.child.until + HANG_SLACK - now)
-        if self._held is not None:
-            due.append(min(_HELD_POLL, self._held.since + INSTRUCTIONS_OVERRUN - now))
         return max(0.0, min(due))
 
     # -- keeping up with the processes --------------------------------------------------------------
 
     def update(self, now: float) -> None:
-        """Notice what has ended or failed, start words that are due, and let a held cue go."""
+        """Notice what has ended or failed, and start words that are due."""
         self.children.reap(now)
         sound = self._sound
         if sound is not None:
@@ -186,10 +164,6 @@ class Speaker:
                 self._player_failed(f"did not finish a {length}-second sound within {HANG_SLACK:.0f} s", now)
         self._follow_words(now)
         self._start_words(now)
-        held = self._held
-        if held is not None and (not self._saying_instructions() or now >= held.since + INSTRUCTIONS_OVERRUN):
-            self._held = None
-            self.cue(held.sound, held.words, now, instructions=held.instructions)
 
     def _follow_words(self, now: float) -> None:
         words = self._words
@@ -238,9 +212,9 @@ class Speaker:
             return now
         return now + length
 
-    def _prepare(self, text: str, at: float, instructions: bool, now: float) -> None:
+    def _prepare(self, text: str, at: float, now: float) -> None:
         assert self.speech is not None
-        words = _Words(text, at, instructions)
+        words = _Words(text, at)
         if self.speech.writes_file and self.player is not None and self.files is not None:
             self._count += 1
             words.file = self.files.scratch(f"words-{self._count}.wav")
@@ -270,10 +244,6 @@ class Speaker:
             else:
                 self._speech_failed(f"cannot be run ({exc.strerror or exc})", now)
 
-    def _saying_instructions(self) -> bool:
-        words = self._words
-        return words is not None and words.instructions and not (words.child is not None and words.child.exited)
-
     def _cut(self, now: float) -> None:
         words = self._words
         if words is not None:
@@ -300,7 +270,7 @@ class Speaker:
         for child in (self._sound, *(() if self._words is None else (self._words.synth, self._words.child))):
             if child is not None and not child.exited:
                 self.children.end(child, now)
-        self._sound, self._words, self._held = None, None, None
+        self._sound, self._words = None, None
         instead = "using the terminal bell" if self.bell else "going on without sounds"
         lost = f", and no voice (it played through {player.name})" if voice else ""
         self.notes.append(f"Sound: {player.name} {how}; {instead}{lost}.")

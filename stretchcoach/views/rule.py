@@ -8,13 +8,14 @@ from datetime import datetime
 
 from rich.panel import Panel
 
-from stretchcoach.core.rule import RuleState, Verdict, day_text
+from stretchcoach.core.rule import RuleState, Stop, Verdict, day_text
 from stretchcoach.core.safety import (
     PERSISTS_HINT,
     PERSISTS_TITLE,
     RULE_STOP_TITLE,
     SEEN_DOCTOR_HINT,
     STOP_ADVICE,
+    STOP_LIFTED,
 )
 from stretchcoach.views.output import Mode, Output
 from stretchcoach.views.safety import Level, verdict_text, warning_panel
@@ -54,6 +55,11 @@ def show_rule(out: Output, state: RuleState) -> None:
         out.lines([f"{title}: {words[0]}", *words[1:]])
     else:
         out.print(rule_panel(state))
+
+
+def lifted_line(stop: Stop) -> str:
+    """In the summary of the routine that ended ``stop``: "The stop of Thu 26 Nov 2026 is lifted: …"."""
+    return STOP_LIFTED.format(day=day_text(stop.routine.at.date()))
 
 
 def _days(moments: Sequence[datetime]) -> str:

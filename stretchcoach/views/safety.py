@@ -174,3 +174,18 @@ def verdict_panel(verdict: Verdict | None) -> Panel:
 
 def verdict_line(verdict: Verdict) -> str:
     return ("STOP: " if verdict.stop else "Note: ") + verdict_text(verdict)
+
+
+def stop_panel(verdict: Verdict, warning: str) -> Panel:
+    """After a routine the rule says stop after: one red panel with why, the catalog's warning
+    and where the urgent signs are (not a verdict panel and a warning panel, saying it twice)."""
+    text = Text(verdict_text(verdict), style="bold")
+    text.append(f"\n{warning}")
+    text.append(f"\n{SEE_SAFETY}")
+    return warning_panel(text, title=STOP_TITLE, level=Level.STOP)
+
+
+def stop_lines(verdict: Verdict, warning: str, *, urgent: bool) -> list[str]:
+    """The stop as plain lines; ``urgent`` adds where the urgent signs are."""
+    lines = [verdict_line(verdict), closing_line(warning, hurt=True)]
+    return [*lines, SEE_SAFETY] if urgent else lines
