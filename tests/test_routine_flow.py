@@ -273,7 +273,8 @@ def test_stopping_during_get_ready_names_the_step_in_one_sentence() -> None:
     assert result.exit_code == 3, result.output
     (line,) = [line for line in result.stdout.splitlines() if line.startswith("You stopped during: ")]
     assert line.startswith("You stopped during: Child's pose — get ready")
-    assert line.endswith(".") and not line.endswith("..")
+    assert line.endswith(".")
+    assert not line.endswith("..")
 
 
 # -- what the summary says ---------------------------------------------------------------------
