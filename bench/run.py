@@ -129,7 +129,8 @@ def startup(env: dict[str, str], repeats: int) -> list[Result]:
             vs_pass.append(mine / bare)
             floors.append(floor / bare)
         ratio = statistics.median(vs_floor)
-        shown = f"{ratio:.2f}× the floor, {statistics.median(vs_pass):.1f}× python -c pass"
+        digits = 3 if round(ratio, 2) == TARGETS[f"start-up: {name}"][0] else 2  # a miss by less than 0.005 shows
+        shown = f"{ratio:.{digits}f}× the floor, {statistics.median(vs_pass):.1f}× python -c pass"
         results.append(Result(f"start-up: {name}", ratio, shown))
     floor = statistics.median(floors)
     results.insert(0, Result("start-up: the floor", floor, f"{floor:.1f}× python -c pass"))
