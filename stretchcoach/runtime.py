@@ -42,6 +42,9 @@ class Runtime:
     # Before the first question after a routine: wait until keys pressed during it stop coming,
     # and drop them (see _settle_keys). Nothing to wait for where no keys are read.
     settle: Callable[[], None] = lambda: None
+    # A question shows where the person typing can see it: standard output or standard error is
+    # a terminal (with both sent to files, a question would wait for an answer nobody is asked).
+    prompts_seen: bool = True
 
     @classmethod
     def real(cls) -> Runtime:
@@ -61,6 +64,7 @@ class Runtime:
             open_terminal=open_terminal,
             bell_out=next((s for s in (sys.stdout, sys.stderr) if s.isatty()), None),
             settle=_settle_keys,
+            prompts_seen=_is_terminal(sys.stdout) or _is_terminal(sys.stderr),
         )
 
 
@@ -113,9 +117,14 @@ def _settle_keys() -> None:
     except (termios.error, OSError):
         return
     quiet = [*saved[:6], list(saved[6])]
+    quiet[0] &= ~termios.IXON  # Ctrl-S is a key like any other, not a freeze
     quiet[3] &= ~(termios.ECHO | termios.ICANON)  # each key readable at once, and not shown
     quiet[6][termios.VMIN] = 1
     quiet[6][termios.VTIME] = 0
+    # Ended meanwhile (kill, a closed window), the process still gives the terminal back as it was.
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    for signum in handlers:
+        signal.signal(signum, _exit_on)
     try:
         termios.tcsetattr(fd, termios.TCSANOW, quiet)
         end = time.monotonic() + SETTLE_LONGEST
@@ -130,6 +139,12 @@ def _settle_keys() -> None:
         with contextlib.suppress(termios.error, OSError):
             termios.tcsetattr(fd, termios.TCSANOW, saved)
         _discard_typed(fd)
+        for signum, handler in handlers.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+
+def _exit_on(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _discard_typed(fd: int) -> None:

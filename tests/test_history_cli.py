@@ -23,6 +23,7 @@ from stretchcoach.cli import app
 from stretchcoach.core.model import Catalog
 from stretchcoach.core.plan import Plan, PlanOptions, find_routine, plan_routine
 from stretchcoach.core.rule import Verdict
+from stretchcoach.core.safety import SEE_SAFETY
 from stretchcoach.core.session import Outcome, RoutineSession
 from stretchcoach.errors import ExitCode
 from stretchcoach.history.recorder import Recorder
@@ -368,8 +369,9 @@ def test_pain_worse_after_the_routine_says_stop(db_path: Path) -> None:
     assert result.exit_code == ExitCode.STOP, result.output
     lines = result.stdout.splitlines()
     assert "Pain before → after: 3 → 6" in lines
-    assert lines[-2] == "STOP: Your pain is worse after the routine than before it. " + STOP_ADVICE
-    assert lines[-1].startswith("STOP — see a doctor: If your pain persists or even worsens")
+    assert lines[-3] == "STOP: Your pain is worse after the routine than before it. " + STOP_ADVICE
+    assert lines[-2].startswith("STOP — see a doctor: If your pain persists or even worsens")
+    assert lines[-1] == SEE_SAFETY
     assert sessions_in(db_path) == [(3, 6, "completed")]
 
 

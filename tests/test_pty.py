@@ -16,6 +16,7 @@ import shutil
 import signal
 import sqlite3
 import sys
+import termios
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -249,6 +250,23 @@ def test_keys_still_pressed_as_the_routine_ends_never_answer_the_question_after_
         assert db.execute("SELECT pain_before, pain_after FROM sessions").fetchall() == [(3, 2)]
     finally:
         db.close()
+
+
+def test_killed_while_keys_settle_the_terminal_is_given_back_as_it_was(term: Spawn) -> None:
+    """Between the routine and the question after it, keys are read unechoed for a moment: a
+    SIGTERM then still leaves the terminal echoing and reading lines."""
+    child = term(*ASKED_AFTER, "--hold", "5", "--pain-before", "3", "--plain")
+    child.expect_exact("[00:00]")
+    for _ in range(6):  # the first ends the routine; the rest keep the settling going
+        child.send("n")
+        time.sleep(0.1)
+    child.kill(signal.SIGTERM)
+    child.expect(pexpect.EOF)
+    child.wait()
+    lflag = termios.tcgetattr(child.child_fd)[3]
+    assert lflag & termios.ECHO, "left without echo"
+    assert lflag & termios.ICANON, "left reading key by key"
+    assert child.exitstatus == 128 + signal.SIGTERM
 
 
 @needs_bash

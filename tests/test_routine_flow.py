@@ -10,6 +10,7 @@ terminal shows (keys in cbreak mode, the live view, Ctrl-Z) is in test_pty.py.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -250,6 +251,16 @@ def test_without_a_terminal_to_type_at_no_check_in_is_asked() -> None:
     answers = Answers()  # any question fails the test
     runtime = fake_runtime(answers=answers, interactive=False, keys_readable=False, started=STARTED)
     result = CliRunner().invoke(app, ["routine", *ONE_STRETCH], obj=runtime)
+    assert result.exit_code == 0, result.output
+    assert answers.prompts == []
+
+
+def test_with_both_outputs_sent_to_files_no_check_in_waits_unseen() -> None:
+    """`routine > log 2>&1` typed at a terminal: a question would go into the log and wait for
+    an answer nobody was asked, so none is asked."""
+    answers = Answers()  # any question fails the test
+    runtime = fake_runtime(answers=answers, interactive=False, keys_readable=True, started=STARTED)
+    result = CliRunner().invoke(app, ["routine", *ONE_STRETCH], obj=replace(runtime, prompts_seen=False))
     assert result.exit_code == 0, result.output
     assert answers.prompts == []
 

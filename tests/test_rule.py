@@ -193,8 +193,8 @@ def test_this_hurts_puts_a_stop_in_force() -> None:
 @pytest.mark.parametrize(
     ("later", "cleared"),
     [
-        (routine(0.5, 4, 4), True),  # completed, checked in, no worse
-        (routine(0.5, 4, 5), True),  # a point up is not worsening
+        (routine(0.5, 4, 4), True),  # completed, checked in, no higher
+        (routine(0.5, 4, 5), False),  # a point up: not worse enough for a new stop, nor safe enough to lift one
         (routine(0.5, 4, 6), False),  # worse again: a new stop
         (routine(0.5, 4, 4, "quit"), False),  # not completed
         (routine(0.5, 4, 4, "interrupted"), False),

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from stretchcoach.cli import app
-from stretchcoach.core.safety import GO_ON_PROMPT, STOP_ADVICE
+from stretchcoach.core.safety import GO_ON_PROMPT, SEE_SAFETY, STOP_ADVICE
 from stretchcoach.errors import ExitCode
 
 from fakes import Answers, fake_runtime
@@ -76,8 +76,9 @@ def test_a_routine_that_makes_pain_worse_is_never_well_done_and_exits_3(worsened
     assert "Well done" not in out
     assert "Routine over. Your pain is worse than before it." in out
     lines = out.splitlines()
-    assert lines[-2] == f"STOP: Your pain is worse after the routine than before it. {STOP_ADVICE}"
-    assert lines[-1].startswith("STOP — see a doctor: ")  # the article's warning, as a stop
+    assert lines[-3] == f"STOP: Your pain is worse after the routine than before it. {STOP_ADVICE}"
+    assert lines[-2].startswith("STOP — see a doctor: ")  # the article's warning, as a stop
+    assert lines[-1] == SEE_SAFETY  # and where the urgent signs are
 
 
 def test_this_hurts_exits_3_too(db_path: Path) -> None:

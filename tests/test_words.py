@@ -111,11 +111,6 @@ def test_a_stretch_done_in_rounds_gives_its_tips_while_getting_ready(catalog: Ca
     assert spoken(plan.steps[0]).endswith("Tip: Go slowly.")
 
 
-def test_a_hold_said_late_says_how_long_is_left(plan: Plan) -> None:
-    assert spoken(plan.steps[LEFT_HOLD], seconds=22) == f"Left side. {LEFT} Hold for 22 seconds."
-    assert spoken(plan.steps[CHILDS_HOLD], seconds=25) == f"Hold for 25 seconds. {PILLOW}"
-
-
 def test_a_hold_without_side_words_or_tips_keeps_its_cue(plan: Plan) -> None:
     step = plan.steps[LEFT_HOLD]
     no_side_cues = dataclasses.replace(step.stretch, timing=Hold(30, (Side.LEFT, Side.RIGHT)))

@@ -30,13 +30,14 @@ AFTER_SAFETY_ROWS = 8
 
 
 def can_check_in(runtime: Runtime) -> bool:
-    """Whether the pain check-ins can be asked: someone can type at standard input, a terminal.
+    """Whether the pain check-ins can be asked: someone can type at standard input, a terminal,
+    and see the question there.
 
-    Standard output need not be one (`routine --plain | tee log`): the prompt then goes to
-    the terminal (see ``runtime._ask``). Before and after a routine alike, so that the rule
-    sees both numbers or neither.
+    Standard output need not be the terminal (`routine --plain | tee log`): the prompt then
+    goes to standard error (see ``runtime._ask``); with both sent to files, nothing is asked.
+    Before and after a routine alike, so that the rule sees both numbers or neither.
     """
-    return runtime.keys
+    return runtime.keys and runtime.prompts_seen
 
 
 def ask_pain(

@@ -117,7 +117,8 @@ def run(plan: Plan, *, warning: str, options: RunOptions, paths: Paths, runtime:
                 saver.recorder.pain_after(pain_after)
             verdict = rule.after_routine(pain_before, pain_after, hurt=hurt)
             ended = rule.Routine(runtime.now(), pain_before, pain_after, outcome.value)
-            lifted = state.stop if state.stop is not None and ended.clears_a_stop else None
+            # Said only where nothing else keeps the rule binding: pain that persists still does.
+            lifted = state.stop if state.stop and ended.clears_a_stop and not state.persistence.persists else None
             routine_view.show_summary(
                 output, session, warning, verdict, pain_before, pain_after, stop_shown=hurt, lifted=lifted
             )

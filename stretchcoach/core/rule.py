@@ -84,12 +84,13 @@ class Routine:
 
     @property
     def clears_a_stop(self) -> bool:
-        """Completed, with check-ins before and after that show no worsening."""
+        """Completed, with check-ins before and after, and the pain after no higher than before:
+        a routine that left it a point higher does not say the stretches are safe again."""
         return (
             self.outcome == "completed"
             and self.pain_before is not None
             and self.pain_after is not None
-            and not self.verdict.stop
+            and self.verdict is Verdict.OK
         )
 
 

@@ -59,12 +59,14 @@ GO_ON_REFUSED = (
     "yes when asked (--yes is not enough); once you have seen a doctor, run `stretchcoach history --seen-doctor`."
 )
 NOT_STARTED = "not started: stop these stretches and see a doctor."
-# In the summary of a routine that ended a stop in force (completed, with check-ins, no worse).
 # Said before a damaged history is moved aside: what it remembered of the rule goes with it.
 NEW_HISTORY_FORGETS = (
     "A new history starts without what the old one remembers, a stop the rule was keeping included: "
     "if a routine has hurt you or made your pain worse lately, see a doctor before you go on."
 )
+# In the summary of a routine that ended a stop in force (completed, with check-ins, pain no higher),
+# and in `history` once the rule no longer binds.
+RULE_LIFTED = "The rule's stop is lifted: routines start as usual again."
 STOP_LIFTED = "The stop of {day} is lifted: this routine ended without your pain getting worse."
 SEEN_DOCTOR_AFTER = (
     "Follow your doctor's advice; if your pain persists or worsens, stop these stretches and see them again."

@@ -90,12 +90,11 @@ def step_details(step: Step) -> tuple[str, ...]:
     return ()
 
 
-def spoken(step: Step, *, seconds: int | None = None) -> str:
+def spoken(step: Step) -> str:
     """What the voice says as a step begins: the whole instruction.
 
     Getting ready: the stretch's name, the starting position and the movement
-    steps. A hold: the side, what it means, how long (``seconds``, if not the
-    step's own), and any tips. A movement of a round: its whole cue in the first
+    steps. A hold: the side, what it means, how long, and any tips. A movement of a round: its whole cue in the first
     round if it can be said before the next movement, else only the cue's first
     part, the breath word ("Inhale" of "Inhale — arch your back …"): a round
     keeps the breath's pace, and words cut off by the next movement help nobody.
@@ -108,9 +107,9 @@ def spoken(step: Step, *, seconds: int | None = None) -> str:
         return " ".join((f"{step.stretch.name}. {cue}", *step_details(step)))
     if step.kind is StepKind.HOLD:
         side_cue, tips = _hold_words(step)
-        if side_cue or tips or seconds is not None:
+        if side_cue or tips:
             where = f"{_side_name(step.side)}." if step.side else None
-            length = f"{hold_cue(step.seconds if seconds is None else seconds)}."
+            length = f"{hold_cue(step.seconds)}."
             return " ".join(part for part in (where, side_cue, length, *tips) if part)
     return cue
 

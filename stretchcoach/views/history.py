@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from stretchcoach.core.durations import human_seconds
 from stretchcoach.core.rule import RuleState, Verdict, after_routine, day_text
-from stretchcoach.core.safety import SEEN_DOCTOR_AFTER
+from stretchcoach.core.safety import RULE_LIFTED, SEEN_DOCTOR_AFTER
 from stretchcoach.history.queries import SessionRow, Sessions
 from stretchcoach.history.report import HistoryReport
 from stretchcoach.localtime import local
@@ -158,6 +158,6 @@ def show_seen_doctor(out: Output, *, before: RuleState, after: RuleState) -> Non
     assert after.seen_doctor is not None
     lines = [f"Recorded that you saw a doctor on {day_text(after.seen_doctor.date())}."]
     if before.binding and not after.binding:
-        lines.append("The rule's stop is lifted: routines start as usual again.")
+        lines.append(RULE_LIFTED)
     lines.append(SEEN_DOCTOR_AFTER)
     out.lines(lines)

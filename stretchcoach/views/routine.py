@@ -83,7 +83,7 @@ def show_summary(
         out.lines(summary_lines(session, verdict) + extra)
         if verdict.stop:
             if not stop_shown:
-                out.lines(stop_lines(verdict, warning, urgent=False))
+                out.lines(stop_lines(verdict, warning, urgent=True))
         else:
             out.lines([verdict_line(verdict)] if verdict is not Verdict.OK else [])
             out.lines([closing_line(warning, hurt=False)])
