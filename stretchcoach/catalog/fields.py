@@ -51,8 +51,6 @@ _OTHER_WORDS = {
     "you_should_feel": "feel",
     "feeling": "feel",
     "duration": "hold",
-    "time": "hold",
-    "timing": "hold",
     "rounds": "reps",
     "repeat": "reps",
     "repetitions": "reps",
