@@ -65,7 +65,8 @@ REASONS: dict[str, str] = {
         " building and checking 10,000 stretches in Python most of the rest; every later run reads the cache"
     ),
     "start-up: show cat-cow": (
-        "`show` draws a Rich panel, so it imports what the floor imports and builds the catalog's objects as well"
+        "`show` lays out its card itself but still draws the Safety panel with Rich, and builds the"
+        " catalog's objects as well"
     ),
 }
 

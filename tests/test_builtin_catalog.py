@@ -1,7 +1,7 @@
 """The built-in catalog ships twice, as data/stretches.yaml and parsed in catalog/builtin.py: they never differ.
 
 And what that buys: the commands that use only the built-in catalog never import
-yaml, and those that draw no panel never import Rich's console.
+yaml, and those that draw no panel never import Rich's console; none imports Rich's Table.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def modules_after(args: list[str], env: dict[str, str] | None = None) -> set[str
         (["routine", "--plan"], None, False),
         (["--help"], None, False),
         ([], COMPLETE, False),
-        (["show", "cat-cow"], None, True),  # the panel is Rich's
+        (["show", "cat-cow"], None, True),  # the safety panel is Rich's
     ],
     ids=["list", "routine --plan", "--help", "completion", "show"],
 )
@@ -84,6 +84,7 @@ def test_yaml_is_never_imported_and_rich_only_to_draw_a_panel(
     assert "stretchcoach.cli" in modules  # it ran
     assert "yaml" not in modules
     assert ("rich.console" in modules) is rich_console
+    assert "rich.table" not in modules  # tables and the stretch's box are laid out by views/table
 
 
 def test_a_catalog_of_your_own_is_still_read_with_yaml(user_catalog: os.PathLike[str]) -> None:

@@ -18,6 +18,7 @@ import typer
 from typer.testing import CliRunner, Result
 
 from stretchcoach import __version__
+from stretchcoach.catalog.builtin import CATALOG
 from stretchcoach.cli import _complete_stretch, app
 
 from helpers import SEED_IDS, WARNING, WIDE, flat, rows
@@ -274,6 +275,20 @@ def test_show_cat_cow() -> None:
         "You should feel Your spine lengthening, and tension releasing in your lower back, neck and shoulders. "
         f"⚠ Safety {WARNING} Urgent signs that need a doctor now: run `stretchcoach safety`."
     )
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 140])
+def test_show_draws_one_box_as_wide_as_the_screen_then_the_warning(width: int) -> None:
+    for stretch in CATALOG.stretches:
+        result = run("show", stretch.id, env={"COLUMNS": str(width)})
+        assert (result.exit_code, result.stderr) == (0, "")
+        lines = result.stdout.splitlines()
+        title = f"╭─ {stretch.name}  {stretch.id} "[: width - 2]  # a title too long is cut
+        assert lines[0].startswith(title)
+        assert {len(line) for line in lines} == {width}
+        bottom = next(n for n, line in enumerate(lines) if line.startswith("╰"))
+        assert lines[bottom + 1].startswith("╭─ ⚠ Safety ")
+        assert "\x1b" not in result.stdout  # a pipe gets plain text
 
 
 def test_show_a_hold_stretch_without_phases() -> None:

@@ -1,8 +1,10 @@
-"""The catalog as `list` and `show` draw it: tables, the stretch panel and their JSON shapes.
+"""The catalog as `list` and `show` draw it: tables, the stretch's box and their JSON shapes.
 
-`list` is laid out by ``views/table`` rather than Rich, and Rich is imported only
-for `show`'s panel (or to style `list` on a terminal): `list` is the command
-people run most to look something up, and Rich would be most of its time.
+Both are laid out by ``views/table`` rather than Rich, which is imported only for
+the safety panel under `show` (or to style the lines on a terminal): `list` is the
+command people run most to look something up, and Rich's Table, measuring every
+cell through its whole rendering machinery, would be most of its time and much of
+`show`'s.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from stretchcoach.core.durations import human_seconds
 from stretchcoach.core.model import Catalog, Cycle, Hold, Phase, Routine, Stretch
+from stretchcoach.core.safe_text import visible
 from stretchcoach.views.output import Output
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-    from rich.measure import Measurement
+    from rich.console import Console, ConsoleOptions, Group, RenderResult
 
     from stretchcoach.views.table import Line
 
@@ -62,8 +64,11 @@ def show_stretch(out: Output, stretch: Stretch, warning: str, *, as_json: bool) 
     """One stretch, and the warning that goes with it."""
     if as_json:
         out.json(stretch_json(stretch) | {"warning": warning})
-    else:
-        out.print(stretch_panel(stretch, warning))
+        return
+    from stretchcoach.views.safety import catalog_warning  # the one warning panel, drawn by Rich
+
+    out.styled_lines(stretch_card(stretch, out.width))
+    out.print(catalog_warning(warning))
 
 
 def stretch_table(catalog: Catalog, width: int) -> list[Line]:
@@ -122,73 +127,109 @@ def routine_table(catalog: Catalog, totals: dict[str, int], width: int) -> list[
     return layout("Routines", columns, rows, width)
 
 
-class Picture:
-    """A stretch's line drawing, drawn whole or not at all: where it is too wide, it is left out."""
-
-    def __init__(self, lines: tuple[str, ...], *, style: str = "cyan") -> None:
-        self.lines = lines
-        self.width = max(map(len, lines), default=0)
-        self.style = style
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.text import Text
-
-        if self.lines and self.width <= options.max_width:
-            yield Text("\n".join(self.lines), style=self.style, no_wrap=True)
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        from rich.measure import Measurement
-
-        return Measurement(0, self.width)  # it may be left out, down to nothing
-
-
 def stretch_panel(stretch: Stretch, warning: str) -> Group:
+    """What `show` draws, as one Rich renderable (for a console of one's own, as the screenshots use)."""
     from rich.console import Group
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
 
     from stretchcoach.views.safety import catalog_warning
 
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    if stretch.aka:
-        grid.add_row("Also called", ", ".join(stretch.aka))
-    grid.add_row("Targets", ", ".join(stretch.targets))
-    grid.add_row("Start", stretch.setup)
-    grid.add_row("Steps", Text("\n".join(f"{n}. {step}" for n, step in enumerate(stretch.steps, 1))))
+    return Group(_Card(stretch), catalog_warning(warning))
+
+
+class _Card:
+    """The stretch's box, laid out at the width it is drawn at."""
+
+    def __init__(self, stretch: Stretch) -> None:
+        self.stretch = stretch
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        for line in stretch_card(self.stretch, options.max_width):
+            # A segment a span, as laid out: an SVG export then places each at its own column.
+            yield from (Segment(text, console.get_style(style) if style else None) for text, style in line if text)
+            yield Segment.line()
+
+
+LABEL_STYLE = "bold"
+PICTURE_STYLE = "cyan"
+LABEL_GAP = 2  # between a label and its value
+PHASE_GAP = 3  # between the movements of a round
+LEAST_VALUE = 8  # below this many cells for the values, the labels are cut instead
+
+
+def stretch_card(stretch: Stretch, width: int) -> list[Line]:
+    """The stretch in a box ``width`` cells wide: its picture, then each label beside its value.
+
+    Laid out by hand as ``views/table`` lays out `list`, to look as Rich's grid in a panel
+    looked, without importing Rich's Table or measuring through it.
+    """
+    from rich.cells import cell_len
+
+    from stretchcoach.views.table import boxed, cut, fill, wrap
+
     summary = stretch.timing.summary()
     total = human_seconds(stretch.seconds)
-    grid.add_row("Timing", summary if summary == total else f"{summary} ({total} in all)")
-    if isinstance(stretch.timing, Cycle):
-        grid.add_row("Each round", _phases(stretch.timing.phases))
-    grid.add_row("You should feel", stretch.feel)
-    if stretch.tips:
-        grid.add_row("Tips", "\n".join(f"• {t}" for t in stretch.tips))
-    if stretch.cautions:
-        grid.add_row(Text("Cautions", style="bold yellow"), "\n".join(f"• {c}" for c in stretch.cautions))
-    title = Text.assemble((stretch.name, "bold"), (f"  {stretch.id}", "cyan"))
-    body: RenderableType = Group(Picture(stretch.picture), Text(""), grid) if stretch.picture else grid
-    return Group(Panel(body, title=title, title_align="left"), catalog_warning(warning))
+    rows: list[tuple[str, str, str | tuple[Phase, ...]]] = [  # (label, its style, its value)
+        *([("Also called", LABEL_STYLE, ", ".join(stretch.aka))] if stretch.aka else []),
+        ("Targets", LABEL_STYLE, ", ".join(stretch.targets)),
+        ("Start", LABEL_STYLE, stretch.setup),
+        ("Steps", LABEL_STYLE, "\n".join(f"{n}. {step}" for n, step in enumerate(stretch.steps, 1))),
+        ("Timing", LABEL_STYLE, summary if summary == total else f"{summary} ({total} in all)"),
+        *([("Each round", LABEL_STYLE, stretch.timing.phases)] if isinstance(stretch.timing, Cycle) else []),
+        ("You should feel", LABEL_STYLE, stretch.feel),
+        *([("Tips", LABEL_STYLE, "\n".join(f"• {t}" for t in stretch.tips))] if stretch.tips else []),
+        *([("Cautions", "bold yellow", "\n".join(f"• {c}" for c in stretch.cautions))] if stretch.cautions else []),
+    ]
+    inner = max(width - 4, 1)  # inside the border and a space on each side
+    label_width = max(cell_len(label) for label, _, _ in rows)
+    label_width = max(min(label_width, inner - LABEL_GAP - LEAST_VALUE), 1)  # on a tiny screen, the labels give way
+    value_width = max(inner - label_width - LABEL_GAP, 1)
+
+    body: list[Line] = [*_picture(stretch.picture, inner), []] if stretch.picture else []
+    for label, style, value in rows:
+        values = (
+            [[(part, "")] for part in wrap(visible(value), value_width)]
+            if isinstance(value, str)
+            else _phases(value, value_width)
+        )
+        for n, line in enumerate(values):
+            shown: Line = [(cut(label, label_width), style)] if n == 0 else []
+            body.append([*fill(shown, label_width), (" " * LABEL_GAP, ""), *line])
+    title: Line = [(visible(stretch.name), "bold"), (f"  {visible(stretch.id)}", "cyan")]
+    return boxed(title, body, width)
 
 
-def _phases(phases: tuple[Phase, ...]) -> RenderableType:
-    """The movements of a round side by side, each with its picture under it when it has one."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+def _picture(picture: tuple[str, ...], width: int) -> list[Line]:
+    """A line drawing, whole or not at all: where it is wider than ``width``, it is left out."""
+    from rich.cells import cell_len
 
+    lines = [visible(line) for line in picture]
+    return [[(line, PICTURE_STYLE)] for line in lines] if max(map(cell_len, lines), default=0) <= width else []
+
+
+def _phases(phases: tuple[Phase, ...], width: int) -> list[Line]:
+    """The movements of a round side by side, each with its picture under it when it has one;
+    as Rich's grid did, a column is narrowed from its widest text (or picture) to fit."""
+    from rich.cells import cell_len
+
+    from stretchcoach.views.table import shares, side_by_side, wrap
+
+    cues = [visible(f"{phase.cue} ({phase.seconds} s)") for phase in phases]
     if not any(phase.picture for phase in phases):
-        return Text("\n".join(f"{p.cue} ({p.seconds} s)" for p in phases))
-    side_by_side = Table.grid(padding=(0, 3))
-    cells: list[RenderableType] = []
-    for phase in phases:
-        side_by_side.add_column(vertical="top")
-        cue = Text(f"{phase.cue} ({phase.seconds} s)")
-        cells.append(Group(cue, Picture(phase.picture)) if phase.picture else cue)
-    side_by_side.add_row(*cells)
-    return side_by_side
+        return [[(part, "")] for part in wrap("\n".join(cues), width)]
+    natural = [
+        max(cell_len(cue), *(cell_len(visible(line)) for line in phase.picture))
+        for cue, phase in zip(cues, phases, strict=True)
+    ]
+    gaps = [PHASE_GAP] * (len(phases) - 1) + [0]  # as Rich measures a column: with the gap after it
+    padded = shares([w + gap for w, gap in zip(natural, gaps, strict=True)], width)
+    widths = [max(w - gap, 1) for w, gap in zip(padded, gaps, strict=True)]
+    blocks = [
+        [*([(part, "")] for part in wrap(cue, w)), *_picture(phase.picture, w)]
+        for cue, phase, w in zip(cues, phases, widths, strict=True)
+    ]
+    return side_by_side(blocks, widths, PHASE_GAP)
 
 
 def stretch_json(stretch: Stretch) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""A boxed table laid out as lines of text, without Rich's Table: what `list` draws.
+"""Tables and panels laid out as lines of text, without Rich's Table: what `list` and `show` draw.
 
 A table is a title, columns and rows of text; :func:`layout` fits it to a width
 and returns its lines, each a sequence of (text, style) spans, for
@@ -13,6 +13,9 @@ terminal cells (a CJK character or an emoji takes two). Cells wrap at spaces;
 a word wider than its column, or a cell in a column that never wraps, is cut
 with "…". Where even that does not fit, each line is cut at the width: no
 line is ever wider than asked.
+
+For `show`, :func:`boxed` draws a titled box as Rich's ``Panel`` does, and
+:func:`shares` and :func:`side_by_side` set blocks of lines next to each other.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def _fit(columns: Sequence[Column], texts: list[list[str]], width: int) -> list[
 def _row(columns: Sequence[Column], texts: Sequence[str], widths: list[int], bar: str, style: str | None) -> list[Line]:
     """One row as lines: each cell wrapped to its column, the row as tall as its tallest cell."""
     wrapped = [
-        wrap(text, w) if column.wrap else [_cut(part, w) for part in text.split("\n")]
+        wrap(text, w) if column.wrap else [cut(part, w) for part in text.split("\n")]
         for column, text, w in zip(columns, texts, widths, strict=True)
     ]
     lines: list[Line] = []
@@ -108,20 +111,20 @@ def wrap(text: str, width: int) -> list[str]:
                 continue
             if line:
                 lines.append(line)
-            line = _cut(word, width)
+            line = cut(word, width)
         lines.append(line)
     return lines
 
 
 def _words(text: str) -> list[str]:
-    """The words of ``text``, a number kept with its unit ("30 s", "4 min") so a time is never split."""
+    """The words of ``text``, a number kept with its unit ("30 s", "(4 min)") so a time is never split."""
     return _WORD.findall(text)
 
 
-_WORD = re.compile(r"\d+ (?:s|min)\b\S*|\S+")
+_WORD = re.compile(r"(?<!\S)[^\s\d]*\d+ (?:s|min)\b\S*|\S+")
 
 
-def _cut(text: str, width: int) -> str:
+def cut(text: str, width: int) -> str:
     """``text`` if it fits in ``width`` cells, else as much as fits with "…" after it."""
     if cell_len(text) <= width:
         return text
@@ -141,3 +144,60 @@ def crop(line: Line, width: int) -> Line:
         cropped.append((text, style))
         room -= size
     return cropped
+
+
+def width_of(line: Line) -> int:
+    return sum(cell_len(text) for text, _ in line)
+
+
+def fill(line: Line, width: int) -> Line:
+    """``line`` exactly ``width`` cells wide: padded with spaces, or cut."""
+    size = width_of(line)
+    return [*line, (" " * (width - size), "")] if size < width else crop(line, width)
+
+
+def boxed(title: Line, body: Sequence[Line], width: int) -> list[Line]:
+    """``body`` in a rounded box ``width`` cells wide with ``title`` in its top edge, as Rich's ``Panel``
+    draws it: a title too long is cut, and so is each body line wider than the box."""
+    inner = max(width - 4, 0)
+    top = crop([(" ", ""), *title], inner)
+    edge = (" " + "─" * inner)[: inner - width_of(top)]  # a space after the title, where there is room
+    lines: list[Line] = (
+        [[("╭─", ""), *top, (edge, ""), ("─╮", "")]] if inner else [[("╭" + "─" * (width - 2) + "╮", "")]]
+    )
+    lines += [[("│", ""), (" ", ""), *fill(line, inner), (" ", ""), ("│", "")] for line in body]
+    lines.append([("╰" + "─" * (width - 2) + "╯", "")])
+    return [crop(line, width) for line in lines]
+
+
+def shares(widths: Sequence[int], room: int) -> list[int]:
+    """``widths`` narrowed to add up to ``room`` at most, as Rich narrows a table's wrapping columns:
+    none wider than ``room``, then the widest down to the next widest, then those together, the excess
+    shared out evenly."""
+    widths = [min(w, room) for w in widths]
+    excess = sum(widths) - room
+    while excess > 0:
+        top = max(widths)
+        second = max((w for w in widths if w != top), default=0)
+        if top <= 0:
+            break
+        widest = [i for i, w in enumerate(widths) if w == top]
+        left, most = excess, min(excess, top - second)
+        for n, i in enumerate(widest):  # Rich's ratio_reduce: round() as it rounds
+            share = min(most, round(left / (len(widest) - n)))
+            widths[i] -= share
+            left -= share
+        excess = sum(widths) - room
+    return widths
+
+
+def side_by_side(blocks: Sequence[Sequence[Line]], widths: Sequence[int], gap: int) -> list[Line]:
+    """Blocks of lines next to each other, each ``widths[i]`` cells wide, ``gap`` spaces apart, aligned at the top."""
+    height = max((len(block) for block in blocks), default=0)
+    lines: list[Line] = []
+    for n in range(height):
+        line: Line = []
+        for i, (block, w) in enumerate(zip(blocks, widths, strict=True)):
+            line += fill(block[n] if n < len(block) else [], w) + ([(" " * gap, "")] if i < len(blocks) - 1 else [])
+        lines.append(line)
+    return lines
