@@ -65,16 +65,16 @@ def run_routine(
     loop.emit(session.begin(), clock())
     while not session.finished:
         now = clock()
-        loop.emit(session.update(now), now)
+        loop.emit(session.update(now), now)  # a step due starts first: its sound and hook go out at once
         if session.finished:
             break
+        cues.ring(now)  # then what keeps up with the processes (reaping them reads /proc)
         display.show(session, now, loop.take_message(now))
         timeout = min(session.next_change(now), cues.next_due(now), loop.message_due(now))
         for item in inputs.wait(max(0.0, timeout)):
             loop.handle(item, clock())
             if session.finished:
                 break
-        cues.ring(clock())
     _ring_out(cues, clock=clock, inputs=inputs)
     return session
 
@@ -122,8 +122,8 @@ class _Loop:
             self.observe(self.session)
         if self.message_until is not None and any(event.kind is EventKind.STEP for event in events):
             self.say("")  # a key's message was about the step that has just ended
+        self.cues.handle(events, self.session, now)  # heard first: drawing the screen takes milliseconds
         self.display.events(events, self.session, now)
-        self.cues.handle(events, self.session, now)
 
     def say(self, message: str, until: float | None = None) -> None:
         self.message, self.message_until = message, until
