@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -69,6 +72,21 @@ def quick_catalog(catalog: Catalog) -> Catalog:
         for s in catalog.stretches
     )
     return Catalog(warning=catalog.warning, stretches=stretches, routines=catalog.routines)
+
+
+@pytest.fixture
+def utc_local_time() -> Iterator[None]:
+    """Local time is UTC for the test: calendar days (streaks, dates, schedules) without DST or
+    midnight surprises."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if saved is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
 
 
 @pytest.fixture

@@ -15,18 +15,21 @@ Everything the terminal received is kept in ``child.logfile_read`` (see
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 import shlex
+import shutil
 import signal
 import sys
 import termios
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from helpers import use_quick_holds
 
@@ -218,6 +221,43 @@ class Shell:
     def close(self) -> None:
         if self.child.isalive():
             self.child.close(force=True)
+
+
+@contextlib.contextmanager
+def terminals(make_argv: Callable[..., list[str]], env: dict[str, str]) -> Iterator[Callable[..., pexpect.spawn]]:
+    """``start(*args, dimensions=..., **extra_env)`` runs ``make_argv(*args)`` alone on a fresh
+    terminal; whatever is still running at the end is killed."""
+    children: list[pexpect.spawn] = []
+
+    def start(*args: str, dimensions: tuple[int, int] = (ROWS, COLS), **extra_env: str) -> pexpect.spawn:
+        child = spawn(make_argv(*args), env=env | extra_env, dimensions=dimensions)
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        if not child.closed and child.isalive():
+            child.close(force=True)
+
+
+@contextlib.contextmanager
+def bash_shell(env: dict[str, str]) -> Iterator[Shell]:
+    """A :class:`Shell`, closed at the end; the test is skipped where there is no bash."""
+    if shutil.which("bash") is None:
+        pytest.skip("needs bash for job control and stty")
+    shell = Shell(env)
+    yield shell
+    shell.close()
+
+
+def after_live_view(text: str) -> str:
+    """What is left on the normal screen once the full-screen view is gone."""
+    return plain(text[text.rfind(ALT_SCREEN_OFF) :] if ALT_SCREEN_OFF in text else text)
+
+
+def assert_terminal_put_back(text: str) -> None:
+    assert alt_screen_left(text), "the alternate screen was not left"
+    assert cursor_shown_at_end(text), "the cursor was hidden and never shown again"
 
 
 def job_control_argv(*argv: str) -> list[str]:

@@ -28,7 +28,6 @@ if sys.platform == "win32":  # pragma: no cover
 pexpect = pytest.importorskip("pexpect", reason="the pty tests drive a real terminal with pexpect")
 
 from ptyutil import (  # noqa: E402  (needs pexpect, checked just above)
-    ALT_SCREEN_OFF,
     ALT_SCREEN_ON,
     EXITED,
     HIDE_CURSOR,
@@ -39,9 +38,10 @@ from ptyutil import (  # noqa: E402  (needs pexpect, checked just above)
     STOPPED,
     TIMEOUT,
     Shell,
-    alt_screen_left,
+    after_live_view,
+    assert_terminal_put_back,
+    bash_shell,
     countdown,
-    cursor_shown_at_end,
     finish,
     hang_up,
     job_control_argv,
@@ -50,6 +50,7 @@ from ptyutil import (  # noqa: E402  (needs pexpect, checked just above)
     read_frame,
     routine_argv,
     spawn,
+    terminals,
     transcript,
     wait_frame,
     whole_frame,
@@ -77,36 +78,14 @@ def env(isolated_home: Path) -> dict[str, str]:
 @pytest.fixture
 def term(env: dict[str, str]) -> Iterator[Spawn]:
     """Start ``stretchcoach routine ARGS`` alone on a fresh terminal; killed at the end if still running."""
-    children: list[pexpect.spawn] = []
-
-    def start(*args: str, dimensions: tuple[int, int] = (24, 80), **extra_env: str) -> pexpect.spawn:
-        child = spawn(routine_argv(*args), env=env | extra_env, dimensions=dimensions)
-        children.append(child)
-        return child
-
-    yield start
-    for child in children:
-        if not child.closed and child.isalive():
-            child.close(force=True)
+    with terminals(routine_argv, env) as start:
+        yield start
 
 
 @pytest.fixture
 def shell(env: dict[str, str]) -> Iterator[Shell]:
-    if shutil.which("bash") is None:
-        pytest.skip("needs bash for job control and stty")
-    sh = Shell(env)
-    yield sh
-    sh.close()
-
-
-def after_live_view(text: str) -> str:
-    """What is left on the normal screen once the full-screen view is gone."""
-    return plain(text[text.rfind(ALT_SCREEN_OFF) :] if ALT_SCREEN_OFF in text else text)
-
-
-def assert_terminal_put_back(text: str) -> None:
-    assert alt_screen_left(text), "the alternate screen was not left"
-    assert cursor_shown_at_end(text), "the cursor was hidden and never shown again"
+    with bash_shell(env) as opened:
+        yield opened
 
 
 # -- keys ------------------------------------------------------------------------------

@@ -8,8 +8,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -26,17 +24,7 @@ BODY = "Back relief — 4 min. Run: stretchcoach routine"
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if saved is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc_local_time")  # local days without DST or midnight surprises
 
 
 @pytest.fixture

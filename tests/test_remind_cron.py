@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -48,17 +46,7 @@ ODD = (
 )
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if saved is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc_local_time")  # local days without DST or midnight surprises
 
 
 @pytest.fixture

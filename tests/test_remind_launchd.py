@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import plistlib
 import sys
-import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -23,17 +21,7 @@ from test_remind_support import UID, Clock, Tools, invoke, make_edges, one_error
 DOMAIN = f"gui/{UID}"
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if saved is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc_local_time")  # local days without DST or midnight surprises
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import copy
 import json
 import os
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -40,16 +39,17 @@ from ptyutil import (  # noqa: E402  (needs pexpect, checked just above)
     LONG,
     ONE,
     Shell,
-    alt_screen_left,
+    after_live_view,
+    assert_terminal_put_back,
+    bash_shell,
     countdown,
-    cursor_shown_at_end,
     finish,
     job_control_argv,
     plain,
     pty_env,
     read_frame,
     routine_argv,
-    spawn,
+    terminals,
     transcript,
     wait_frame,
 )
@@ -75,51 +75,21 @@ def env(isolated_home: Path) -> dict[str, str]:
 @pytest.fixture
 def term(env: dict[str, str]) -> Iterator[Spawn]:
     """Start ``stretchcoach routine ARGS`` alone on a fresh terminal; killed at the end if still running."""
-    children: list[pexpect.spawn] = []
-
-    def start(*args: str, **extra_env: str) -> pexpect.spawn:
-        child = spawn(routine_argv(*args), env=env | extra_env)
-        children.append(child)
-        return child
-
-    yield start
-    for child in children:
-        if not child.closed and child.isalive():
-            child.close(force=True)
+    with terminals(routine_argv, env) as start:
+        yield start
 
 
 @pytest.fixture
 def job_control(env: dict[str, str]) -> Iterator[Spawn]:
     """Start the routine under ptyutil's job-control shell, which reports whether the modes were put back."""
-    children: list[pexpect.spawn] = []
-
-    def start(*args: str) -> pexpect.spawn:
-        child = spawn(job_control_argv(*routine_argv(*args)), env=env)
-        children.append(child)
-        return child
-
-    yield start
-    for child in children:
-        if child.isalive():
-            child.close(force=True)
+    with terminals(lambda *args: job_control_argv(*routine_argv(*args)), env) as start:
+        yield start
 
 
 @pytest.fixture
 def shell(env: dict[str, str]) -> Iterator[Shell]:
-    if shutil.which("bash") is None:
-        pytest.skip("needs bash for job control and stty")
-    sh = Shell(env)
-    yield sh
-    sh.close()
-
-
-def after_live_view(text: str) -> str:
-    return plain(text[text.rfind(ALT_SCREEN_OFF) :] if ALT_SCREEN_OFF in text else text)
-
-
-def assert_terminal_put_back(text: str) -> None:
-    assert alt_screen_left(text), "the alternate screen was not left"
-    assert cursor_shown_at_end(text), "the cursor was hidden and never shown again"
+    with bash_shell(env) as opened:
+        yield opened
 
 
 def wait_ticks(child: pexpect.spawn, ticks: int = 1) -> None:
