@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
 
-from stretchcoach.live.terminal import InputSource, TerminalInput
+from stretchcoach.live.terminal import InputSource, TerminalInput, cbreak_mode
 
 # Keys (where there are any) and signals for a routine; ``restore_cursor`` says whether
 # to show the cursor again on the way out.
@@ -116,11 +116,7 @@ def _settle_keys() -> None:
         saved = termios.tcgetattr(fd)
     except (termios.error, OSError):
         return
-    quiet = [*saved[:6], list(saved[6])]
-    quiet[0] &= ~termios.IXON  # Ctrl-S is a key like any other, not a freeze
-    quiet[3] &= ~(termios.ECHO | termios.ICANON)  # each key readable at once, and not shown
-    quiet[6][termios.VMIN] = 1
-    quiet[6][termios.VTIME] = 0
+    quiet = cbreak_mode(saved)  # the routine's own mode: keys one at a time, unechoed, no Ctrl-S freeze
     # Ended meanwhile (kill, a closed window), the process still gives the terminal back as it was.
     handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
     for signum in handlers:

@@ -1,9 +1,11 @@
 """The terminal edge: keys in cbreak mode, signals, and putting everything back.
 
-:class:`TerminalInput` is the one place that changes terminal modes or signal
-handlers. Signals are turned into inputs (``"<interrupt>"``, ``"<suspend>"``,
-...) by handlers that only record them and wake the ``select()`` through a
-pipe, so the routine loop handles keys and signals in one place.
+:class:`TerminalInput` changes terminal modes and signal handlers while a routine
+runs; :func:`cbreak_mode` is the one mode it sets, which ``runtime`` uses too for
+the moment after a routine when keys still coming are let settle. Signals are
+turned into inputs (``"<interrupt>"``, ``"<suspend>"``, ...) by handlers that
+only record them and wake the ``select()`` through a pipe, so the routine loop
+handles keys and signals in one place.
 
 No key may freeze the routine, or end it with the terminal left in our modes:
 Ctrl-\\ (SIGQUIT, whose default is a core dump) is an interrupt like Ctrl-C,
