@@ -12,7 +12,7 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -83,6 +83,33 @@ class Installed:
 
 def _paths(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(p, str) and os.path.isabs(p) for p in value)
+
+
+def ours_and_notes(installed: Installed, is_ours: Callable[[Path], bool]) -> tuple[list[Path], list[str]]:
+    """The files of ``installed`` still as stretchcoach wrote them, and a note for each that is not."""
+    ours: list[Path] = []
+    notes: list[str] = []
+    for name in installed.files:
+        path = Path(name)
+        if is_ours(path):
+            ours.append(path)
+        elif os.path.lexists(path):
+            notes.append(f"{path} was not written by stretchcoach; left alone")
+    return ours, notes
+
+
+def remove_files(paths: list[Path]) -> None:
+    """Remove ``paths`` (the scheduler has already let go of them); one already gone is fine."""
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise StretchcoachError(
+                f"cannot remove {path}: {os_problem(exc)}; the reminders are stopped, but the file is still there",
+                exit_code=ExitCode.RUNTIME,
+            ) from None
 
 
 def remove_dirs(dirs: tuple[str, ...]) -> None:

@@ -15,8 +15,17 @@ import plistlib
 from pathlib import Path
 from typing import Any
 
-from stretchcoach.errors import ExitCode, StretchcoachError, os_problem
-from stretchcoach.remind.backends import PUT_BACK, FileSet, Installed, Job, kept_dirs, remove_dirs
+from stretchcoach.errors import ExitCode, StretchcoachError
+from stretchcoach.remind.backends import (
+    PUT_BACK,
+    FileSet,
+    Installed,
+    Job,
+    kept_dirs,
+    ours_and_notes,
+    remove_dirs,
+    remove_files,
+)
 from stretchcoach.remind.edges import Edges
 from stretchcoach.remind.run import CommandTimeout, Completed, check
 from stretchcoach.remind.schedule import EVERY_DAY
@@ -98,28 +107,12 @@ class Launchd:
         return Installed(self.name, (str(self.plist),), dirs)
 
     def remove(self, installed: Installed) -> list[str]:
-        notes: list[str] = []
-        ours: list[Path] = []
-        for name in installed.files:
-            path = Path(name)
-            if is_ours(path):
-                ours.append(path)
-            elif os.path.lexists(path):
-                notes.append(f"{path} was not written by stretchcoach; left alone")
+        ours, notes = ours_and_notes(installed, is_ours)
         if ours:
             unloaded = self._launchctl("bootout", f"{self.domain}/{LABEL}")
             if not unloaded.ok and unloaded.returncode not in NOT_LOADED:
                 check(unloaded)
-        for path in ours:
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise StretchcoachError(
-                    f"cannot remove {path}: {os_problem(exc)}; the reminders are stopped, but the file is still there",
-                    exit_code=ExitCode.RUNTIME,
-                ) from None
+        remove_files(ours)
         remove_dirs(installed.dirs)
         return notes
 

@@ -14,8 +14,17 @@ import os
 import re
 from pathlib import Path
 
-from stretchcoach.errors import ExitCode, StretchcoachError, os_problem
-from stretchcoach.remind.backends import PUT_BACK, FileSet, Installed, Job, kept_dirs, remove_dirs
+from stretchcoach.errors import ExitCode, StretchcoachError
+from stretchcoach.remind.backends import (
+    PUT_BACK,
+    FileSet,
+    Installed,
+    Job,
+    kept_dirs,
+    ours_and_notes,
+    remove_dirs,
+    remove_files,
+)
 from stretchcoach.remind.edges import Edges
 from stretchcoach.remind.run import CommandTimeout, Completed, check
 from stretchcoach.remind.schedule import EVERY_DAY
@@ -185,27 +194,11 @@ class Systemd:
                 link.parent.rmdir()
 
     def remove(self, installed: Installed) -> list[str]:
-        notes: list[str] = []
-        ours: list[Path] = []
-        for name in installed.files:
-            path = Path(name)
-            if is_ours(path):
-                ours.append(path)
-            elif os.path.lexists(path):
-                notes.append(f"{path} was not written by stretchcoach; left alone")
+        ours, notes = ours_and_notes(installed, is_ours)
         if self.timer in ours:
             check(self._systemctl("disable", "--now", TIMER))
         self._drop_wants_link(remove_dir=False)
-        for path in ours:
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise StretchcoachError(
-                    f"cannot remove {path}: {os_problem(exc)}; the reminders are stopped, but the file is still there",
-                    exit_code=ExitCode.RUNTIME,
-                ) from None
+        remove_files(ours)
         remove_dirs(installed.dirs)
         if ours:
             reload = self._systemctl("daemon-reload")
