@@ -7,7 +7,7 @@ import pytest
 from stretchcoach.core.plan import Plan
 from stretchcoach.core.session import EventKind, Outcome, RoutineSession, Status
 from stretchcoach.live.cues import Cues
-from stretchcoach.live.loop import run_routine
+from stretchcoach.live.loop import NOTE_SECONDS, run_routine
 
 from fakes import T0, FakeClock, RecordingDisplay, ScriptedInput
 from fakes import run_loop as run
@@ -204,6 +204,27 @@ def test_ctrl_z_puts_the_screen_back_before_anything_else(plan: Plan) -> None:
 
 
 # -- notes ---------------------------------------------------------------------------------------------
+
+
+def test_a_note_outlives_its_step_and_then_gives_its_rows_back(plan: Plan) -> None:
+    """A note left as a step begins (a player that failed) is not lost with that step, and
+    does not stay for the rest of the routine either: after NOTE_SECONDS the countdown has its rows."""
+    notes: list[str] = []
+
+    def observe(session: RoutineSession) -> None:
+        if session.index == 2 and not notes:  # switch sides, 40 s to 45 s
+            notes.append("Sound: the player failed; using the terminal bell.")
+
+    clock = FakeClock(T0)
+    display = RecordingDisplay(clock)
+    run_routine(
+        plan, clock=clock, inputs=ScriptedInput(clock), display=display, cues=Cues(), notes=notes, observe=observe
+    )
+    messages = {t: message for t, message, *_ in display.shows}
+    assert messages[40.0].startswith("Sound:")
+    assert messages[46.0] == messages[40.0]  # the right side has begun: the note stays
+    assert messages[40.0 + NOTE_SECONDS - 1] == messages[40.0]
+    assert messages[40.0 + NOTE_SECONDS] == ""
 
 
 def test_notes_left_while_the_routine_runs_are_shown_until_a_key(plan: Plan) -> None:

@@ -22,6 +22,8 @@ Clock = Callable[[], float]
 
 _SIGNAL_OUTCOMES = {INTERRUPT: Outcome.INTERRUPTED, TERMINATE: Outcome.TERMINATED, HANGUP: Outcome.HANGUP}
 KEY_MESSAGE_SECONDS = 3.0  # what a key press says ("+10 s on this step") stays this long, or to the next step
+NOTE_SECONDS = 15.0  # a note ("Sound: … using the terminal bell") stays this long, or until a key: then the rows
+# it takes go back to the countdown
 
 
 class Display(Protocol):
@@ -113,26 +115,27 @@ class _Loop:
         self.notes = notes
         self.resume_after_suspend = resume_after_suspend
         self.message = ""
-        self.message_until: float | None = None  # when a key's message goes; None: a note, kept until a key
+        self.message_until: float | None = None  # when the message goes; None: there is none
+        self.note = False  # the message is a note: it stays when the step changes
 
     def emit(self, events: list[Event], now: float) -> None:
         if not events:
             return
         if self.observe is not None:  # saved before it is announced: what was seen to end is on disk
             self.observe(self.session)
-        if self.message_until is not None and any(event.kind is EventKind.STEP for event in events):
+        if self.message and not self.note and any(event.kind is EventKind.STEP for event in events):
             self.say("")  # a key's message was about the step that has just ended
         self.cues.handle(events, self.session, now)  # heard first: drawing the screen takes milliseconds
         self.display.events(events, self.session, now)
 
-    def say(self, message: str, until: float | None = None) -> None:
-        self.message, self.message_until = message, until
+    def say(self, message: str, until: float | None = None, *, note: bool = False) -> None:
+        self.message, self.message_until, self.note = message, until if message else None, note
 
     def take_message(self, now: float) -> str:
-        """The line to show under the view: the newest notes, until a key replaces them; a key's
-        own message for :data:`KEY_MESSAGE_SECONDS`, or until the step changes."""
+        """The line to show under the view: the newest notes for :data:`NOTE_SECONDS`, or until a key
+        replaces them; a key's own message for :data:`KEY_MESSAGE_SECONDS`, or until the step changes."""
         if self.notes:
-            self.say(" ".join(self.notes))
+            self.say(" ".join(self.notes), until=now + NOTE_SECONDS, note=True)
             self.notes.clear()
         elif self.message_until is not None and now >= self.message_until:
             self.say("")
