@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from stretchcoach.catalog import loader, yamlnodes
 from stretchcoach.catalog.assemble import load_catalog
+from stretchcoach.catalog.blockyaml import NotPlain
 from stretchcoach.catalog.fields import MAX_REPS
 from stretchcoach.catalog.loader import parse_catalog, read_catalog
 from stretchcoach.catalog.reader import CatalogFile
@@ -42,6 +43,18 @@ from bad_catalogs import BAD
 from helpers import SEED_IDS, required_in_ci
 
 # -- helpers ---------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, params=["line reader", "parser"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs twice: with plain block YAML read by the line reader (blockyaml), and with
+    every text left to the YAML parser. What loads, and what is said, must not depend on which."""
+    if request.param == "parser":
+
+        def leave(*args: object, **kwargs: object) -> None:
+            raise NotPlain
+
+        monkeypatch.setattr(yamlnodes, "compose_block", leave)
 
 
 def parse(text: str | bytes, **kwargs: Any) -> CatalogFile:

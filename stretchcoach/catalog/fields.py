@@ -11,7 +11,7 @@ import re
 import yaml
 
 from stretchcoach.core.durations import MAX_SECONDS, parse_duration
-from stretchcoach.core.safe_text import describe, first_unsafe
+from stretchcoach.core.safe_text import UNSAFE, describe, first_unsafe
 from stretchcoach.core.suggest import closest
 
 MAX_REPS = 100
@@ -60,6 +60,14 @@ _OTHER_WORDS = {
 }
 
 
+def _text(node: yaml.Node) -> str | None:
+    """``node`` as text that may be shown, its runs of spaces and newlines made one space;
+    None if it is not text, holds a character a terminal would act on, or is empty."""
+    if node.tag != STR or not isinstance(node, yaml.ScalarNode) or UNSAFE.search(node.value):
+        return None
+    return " ".join(node.value.split()) or None
+
+
 class FieldReader:
     """Reads fields of one file's nodes, collecting ``problems``."""
 
@@ -87,28 +95,35 @@ class FieldReader:
         allowed = required + optional
         found: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str) or key_node.tag != STR:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.fail(key_node, path, "merge keys (<<) are not supported; write the fields out")
-                else:
-                    self.fail(key_node, path, f"expected a field name, got {describe_node(key_node)}")
-                continue
-            name = shown(key)
-            here = f"{path}.{name}" if path else name
-            if key in found:
-                self.fail(key_node, here, "duplicate key; each field may appear once")
-                continue
-            if key not in allowed:
-                close = meant if (meant := _OTHER_WORDS.get(key)) in allowed else closest(key, allowed)
-                hint = f"did you mean '{close}'?" if close else f"expected one of: {', '.join(allowed)}"
-                self.fail(key_node, here, f"unknown field '{name}'; {hint}")
-                continue
-            found[key] = value_node
+            key = key_node.value
+            if key_node.tag == STR and key in allowed and key not in found:  # a field, as most are (so text)
+                found[key] = value_node
+            else:
+                self.not_a_field(key_node, path, allowed, found)
         for key in required:
             if key not in found:
                 self.fail(node, path or "(top level)", f"missing required field '{key}'")
         return found
+
+    def not_a_field(
+        self, key_node: yaml.Node, path: str, allowed: tuple[str, ...], found: dict[str, yaml.Node]
+    ) -> None:
+        """Say why ``key_node`` is not one of the fields ``allowed`` (``found`` so far) at ``path``."""
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(key, str) or key_node.tag != STR:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(key_node, path, "merge keys (<<) are not supported; write the fields out")
+            else:
+                self.fail(key_node, path, f"expected a field name, got {describe_node(key_node)}")
+            return
+        name = shown(key)
+        here = f"{path}.{name}" if path else name
+        if key in found:
+            self.fail(key_node, here, "duplicate key; each field may appear once")
+            return
+        close = meant if (meant := _OTHER_WORDS.get(key)) in allowed else closest(key, allowed)
+        hint = f"did you mean '{close}'?" if close else f"expected one of: {', '.join(allowed)}"
+        self.fail(key_node, here, f"unknown field '{name}'; {hint}")
 
     def sequence(self, node: yaml.Node, path: str, what: str) -> list[yaml.Node] | None:
         if not isinstance(node, yaml.SequenceNode):
@@ -117,28 +132,34 @@ class FieldReader:
         return list(node.value)
 
     def text(self, node: yaml.Node, path: str) -> str | None:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != STR:
-            self.fail(node, path, f"expected text, got {describe_node(node)}")
-            return None
-        unsafe = first_unsafe(node.value)
-        if unsafe is not None:  # it would reach the terminal: see safe_text
-            self.fail(node, path, f"contains {describe(unsafe)}, a control, bidirectional or invisible character")
-            return None
-        value = " ".join(node.value.split())
-        if not value:
-            self.fail(node, path, "expected text, got an empty string")
-            return None
+        value = _text(node)
+        if value is None:
+            self.not_text(node, path)
         return value
 
+    def not_text(self, node: yaml.Node, path: str) -> None:
+        """Say why ``node``, at ``path``, is not text that may be shown."""
+        if not isinstance(node, yaml.ScalarNode) or node.tag != STR:
+            self.fail(node, path, f"expected text, got {describe_node(node)}")
+        elif (unsafe := first_unsafe(node.value)) is not None:  # it would reach the terminal: see safe_text
+            self.fail(node, path, f"contains {describe(unsafe)}, a control, bidirectional or invisible character")
+        else:
+            self.fail(node, path, "expected text, got an empty string")
+
     def texts(self, node: yaml.Node, path: str, *, allow_empty: bool = False) -> tuple[str, ...] | None:
-        items = self.sequence(node, path, "text")
-        if items is None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, path, f"expected a list of text, got {describe_node(node)}")
             return None
-        if not items and not allow_empty:
+        if not node.value and not allow_empty:
             self.fail(node, path, "expected at least one entry")
             return None
-        values = [self.text(item, f"{path}[{i}]") for i, item in enumerate(items)]
-        return tuple(v for v in values if v is not None) if None not in values else None
+        values = [_text(item) for item in node.value]
+        if None not in values:
+            return tuple(values)  # type: ignore[arg-type]  # None was ruled out
+        for i, (item, value) in enumerate(zip(node.value, values, strict=True)):
+            if value is None:
+                self.not_text(item, f"{path}[{i}]")
+        return None
 
     def slug(self, node: yaml.Node, path: str) -> str | None:
         value = self.text(node, path)

@@ -13,9 +13,11 @@ from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, Routine
 from stretchcoach.core.suggest import closest
 
 FORMAT_VERSION = 1
+_SIDES = {side.value: side for side in Side}
+_BREATHS = {breath.value: breath for breath in Breath}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _ReadEarly:
     """A stretch read as soon as it was composed: what it gave, and where it began."""
 
@@ -203,7 +205,7 @@ class CatalogReader(FieldReader):
         """(the sides, in order; what each side means, or nothing): from ``[left, right]``, or from
         ``{left: Left knee to your chest..., right: ...}``."""
         if isinstance(node, yaml.MappingNode):
-            fields = self.mapping(node, path, (), tuple(s.value for s in Side))
+            fields = self.mapping(node, path, (), tuple(_SIDES))
             if fields is None:
                 return None
             if not fields:
@@ -212,7 +214,7 @@ class CatalogReader(FieldReader):
             cues = [self.text(value, f"{path}.{key}") for key, value in fields.items()]
             if None in cues:
                 return None
-            return tuple(Side(key) for key in fields), tuple(c for c in cues if c)
+            return tuple(_SIDES[key] for key in fields), tuple(c for c in cues if c)
         items = self.sequence(node, path, "sides (left, right)")
         if not items:
             if items is not None:
@@ -220,13 +222,13 @@ class CatalogReader(FieldReader):
             return None
         sides: list[Side] = []
         for i, item in enumerate(items):
-            value = self.choice(item, f"{path}[{i}]", tuple(s.value for s in Side))
+            value = self.choice(item, f"{path}[{i}]", tuple(_SIDES))
             if value is None:
                 return None
-            if Side(value) in sides:
+            if _SIDES[value] in sides:
                 self.fail(item, f"{path}[{i}]", f"side '{value}' is listed twice")
                 return None
-            sides.append(Side(value))
+            sides.append(_SIDES[value])
         return tuple(sides), ()
 
     def phases(self, node: yaml.Node, path: str) -> tuple[Phase, ...] | None:
@@ -247,11 +249,11 @@ class CatalogReader(FieldReader):
             breath: Breath | None = None
             node_breath = fields.get("breath")
             if node_breath is not None and node_breath.tag != "tag:yaml.org,2002:null":
-                value = self.choice(node_breath, f"{here}.breath", tuple(b.value for b in Breath))
+                value = self.choice(node_breath, f"{here}.breath", tuple(_BREATHS))
                 if value is None:
                     phases.append(None)
                     continue
-                breath = Breath(value)
+                breath = _BREATHS[value]
             picture = self.picture(n, f"{here}.picture") if (n := fields.get("picture")) else ()
             phases.append(Phase(cue, seconds, breath, picture) if cue and seconds and picture is not None else None)
         return tuple(p for p in phases if p is not None) if None not in phases else None

@@ -1,5 +1,9 @@
 """Compose YAML into PyYAML nodes from the event stream, without recursion.
 
+A text in plain block YAML, as most catalogs are, is read line by line by
+``blockyaml`` instead, into the same nodes, several times faster; anything
+beyond that comes here.
+
 ``yaml.compose`` builds the same nodes, but libyaml's composer costs about ten
 times the parse itself on a large catalog and recurses in C, so deep nesting
 can crash the interpreter. This composer walks the parser's events in a loop
@@ -18,7 +22,7 @@ PyYAML itself. A catalog gets the same message whether libyaml is there or not.
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
@@ -35,8 +39,10 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import ParserError
 from yaml.reader import ReaderError
-from yaml.resolver import Resolver
 from yaml.scanner import ScannerError
+
+from stretchcoach.catalog.blockyaml import NotPlain, compose_block
+from stretchcoach.catalog.nodes import MAP, SEQ, STR, ItemReader, PlainTags, streams
 
 # libyaml's parser, or None without it. Tests set it to None to force the pure-Python parser.
 LIBYAML: Any = getattr(yaml, "CSafeLoader", None)
@@ -45,37 +51,8 @@ PYTHON: Any = yaml.SafeLoader
 # libyaml's error, libyaml's own words stand rather than keep the user waiting.
 REREAD_LIMIT = 2**20
 
-STR = "tag:yaml.org,2002:str"
-SEQ = "tag:yaml.org,2002:seq"
-MAP = "tag:yaml.org,2002:map"
-_IMPLICIT = Resolver.yaml_implicit_resolvers
 # What moves the flow level: brackets and braces outside quoted text and comments.
 _FLOW = re.compile(r"""[\[\]{}]|"(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|(?<![^\s])#[^\n]*""")
-
-
-def plain_tag(value: str) -> str:
-    """The tag YAML 1.1 gives an unquoted scalar: int, float, bool, null, ... or str."""
-    for tag, pattern in _IMPLICIT.get(value[:1], ()):
-        if pattern.match(value):
-            return str(tag)
-    return STR
-
-
-class ItemReader(Protocol):
-    """Reads the items of one top-level list as each is composed, so that a large file's nodes
-    need not all be alive at once: a 10,000-stretch catalog is some 300,000 nodes."""
-
-    key: str  # the list under this key of the top-level mapping (its first occurrence)
-
-    def begin(self, node: Node) -> None:
-        """A pass over the list ``node`` begins (a retry after libyaml refused the text starts again)."""
-
-    def item(self, node: Node) -> None:
-        """Read one item now; it is left out of the composed list."""
-
-    def keep(self) -> None:
-        """The next item is an alias, kept in the composed list to be read with the rest
-        (what it names may still be open, as in ``&a [*a]``)."""
 
 
 def compose(text: str, *, max_depth: int, max_expanded: int, items: ItemReader | None = None) -> Node | None:
@@ -90,6 +67,10 @@ def compose(text: str, *, max_depth: int, max_expanded: int, items: ItemReader |
     ``max_expanded`` characters (an alias bomb: a few kilobytes that read back
     as gigabytes).
     """
+    try:
+        return compose_block(text, max_depth=max_depth, items=items)
+    except NotPlain:
+        pass  # more than plain block YAML: read by a YAML parser
     if LIBYAML is None:
         return _Composer(text, max_depth=max_depth, max_expanded=max_expanded, items=items).run(PYTHON)
     composer = _Composer(text, max_depth=max_depth, max_expanded=max_expanded, items=items)
@@ -134,13 +115,7 @@ def _starts_list(stack: list[tuple[Node, list[Node]]], key: str) -> bool:
     if len(stack) != 1:
         return False
     parent, pending = stack[0]
-    if not isinstance(parent, MappingNode) or not pending or not _names(pending[0], key):
-        return False
-    return not any(_names(earlier, key) for earlier, _ in parent.value)
-
-
-def _names(node: Node, key: str) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == STR and node.value == key
+    return bool(pending) and streams(parent, pending[0], key)
 
 
 class _Composer:
@@ -220,7 +195,7 @@ class _Composer:
         next_event = parser.get_event
         event: Any = None
         limit = self.max_expanded
-        plain_tags: dict[str, str] = {}
+        plain_tags = PlainTags()
         try:
             while (event := next_event()) is not None:
                 kind = type(event)
@@ -228,12 +203,7 @@ class _Composer:
                     value = event.value
                     tag = event.tag
                     if tag is None or tag == "!":
-                        if not event.implicit[0]:
-                            tag = STR
-                        elif (tag := plain_tags.get(value)) is None:  # keys, mostly: the same few again and again
-                            tag = plain_tag(value)
-                            if len(value) <= 16:
-                                plain_tags[value] = tag
+                        tag = plain_tags[value] if event.implicit[0] else STR
                     node: Node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
                     self.expanded += len(value) + 1
                     if self.expanded > limit:
