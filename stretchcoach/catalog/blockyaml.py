@@ -3,14 +3,15 @@
 libyaml parses a 10,000-stretch catalog in a twentieth of a second, but making a
 Python object of each of its 380,000 events takes four times as long, and
 composing them into nodes longer still. Most catalogs use a small part of
-YAML: block mappings and lists, each value on one line, as plain text, simply
-quoted text ('...' or "..." without escapes) or a one-line flow list or mapping
-(``[lower back, hips]``, ``{cue: Inhale, seconds: 4}``). :func:`compose_block`
-reads exactly that part, a line at a time, into the nodes the composer in
-``yamlnodes`` would make of it: the same tags, values and start marks, the
-same items streamed to an :class:`~stretchcoach.catalog.nodes.ItemReader`.
+YAML: block mappings and lists whose values are plain text, simply quoted text
+('...' or "..." without escapes), a one-line flow list or mapping
+(``[lower back, hips]``, ``{cue: Inhale, seconds: 4}``) or a block of text
+(``|`` or ``>``, as pictures are drawn). :func:`compose_block` reads exactly
+that part, a line at a time, into the nodes the composer in ``yamlnodes``
+would make of it: the same tags, values and start marks, the same items
+streamed to an :class:`~stretchcoach.catalog.nodes.ItemReader`.
 
-At the first thing outside that part (a block scalar, an anchor, a tag, a value
+At the first thing outside that part (an anchor, a tag, a plain value
 continued on the next line, a tab, an empty value, ...) it gives up and raises
 :class:`NotPlain`, and the text is composed from libyaml's events instead. It
 never reports a problem of its own: whatever it reads is valid YAML, so every
@@ -42,6 +43,8 @@ _DOUBLE = re.compile(r'"([^"\\]*)"(?: +#.*| *)')
 # (No question mark inside: PyYAML's own parser ends a plain value there, libyaml does not.)
 _FLOW_SEQ = re.compile(r"\[([^][{}#:?'\"]*)\](?: +#.*| *)")
 _FLOW_MAP = re.compile(r"\{([^][{}#?'\"]*)\}(?: +#.*| *)")
+# A block of text's header: | or >, then an indentation and a chomping indicator, in either order.
+_BLOCK = re.compile(r"([|>])(?:([1-9])([+-])?|([+-])([1-9])?)?(?: +#.*| *)")
 _FLOW_PAIR = re.compile(r" *([A-Za-z_][A-Za-z0-9_-]*): +([^:]*)")  # the value with its trailing spaces
 # What a plain value may not start with (YAML's indicators), unless it is a dash before a letter or digit.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -83,32 +86,46 @@ class _Reader:
         self.stack: list[_Open] = []
         self.root: Node | None = None
         self.streamed: Node | None = None
+        self.text = ""
+        # Where reading goes on after a block of text (``|``, ``>``): its index and line number.
+        self.block_end: tuple[int, int] | None = None
 
     # -- lines ------------------------------------------------------------------------------------
 
     def read(self, text: str) -> Node | None:
         # One pass, a line at a time: the next field of the open mapping, by far the most common
         # line, is read here; any other line by `item` and `field`.
+        self.text = text
         stack, tags, value, lines = self.stack, self.tags, self.value, _LINE.finditer
-        for number, line in enumerate(lines(text)):
-            at = line.start()  # the index where the line begins
-            indent, dash, key, rest = line.groups()
-            if dash is not None:
-                self.item(number, at, len(indent), dash, key, rest, line.start(4) - at)
-            elif key is not None:
-                column = len(indent)
-                top = stack[-1] if stack else None
-                if top is None or top.indent != column or not top.is_map or top.pending is not None:
-                    top = self.field(column, number, at)
-                key_node = ScalarNode(tags[key], key, _Mark(_NAME, at + column, number, column, None, None), None, None)
-                top.pending = key_node
-                if rest and rest[0] != "#":
-                    top.node.value.append((key_node, value(rest, number, at, line.start(4) - at)))
-                    top.pending = None
-                # else its value is the block on the lines below
-            elif rest and rest[0] != "#":
-                raise NotPlain  # neither an item nor a field: a value continued, a document marker, ...
-            # else blank, or a comment
+        at, first = 0, 0  # where reading begins, and the number of that line
+        while at < len(text):
+            for number, line in enumerate(lines(text, at), first):
+                start = line.start()
+                indent, dash, key, rest = line.groups()
+                if dash is not None:
+                    self.item(number, start, len(indent), dash, key, rest, line.start(4) - start)
+                elif key is not None:
+                    column = len(indent)
+                    top = stack[-1] if stack else None
+                    if top is None or top.indent != column or not top.is_map or top.pending is not None:
+                        top = self.field(column, number, start)
+                    key_node = ScalarNode(
+                        tags[key], key, _Mark(_NAME, start + column, number, column, None, None), None, None
+                    )
+                    top.pending = key_node
+                    if rest and rest[0] != "#":
+                        top.node.value.append((key_node, value(rest, number, start, line.start(4) - start, column)))
+                        top.pending = None
+                    # else its value is the block on the lines below
+                elif rest and rest[0] != "#":
+                    raise NotPlain  # neither an item nor a field: a value continued, a document marker, ...
+                # else blank, or a comment
+                if self.block_end is not None:
+                    break  # a block of text took the lines after this one: go on after it
+            else:
+                break  # the end of the text
+            at, first = self.block_end
+            self.block_end = None
         return self.finish()
 
     def field(self, column: int, number: int, at: int) -> _Open:
@@ -127,13 +144,13 @@ class _Reader:
         if key is None:
             if not rest or rest[0] == "#":
                 raise NotPlain  # the item's value is on the lines below, or null
-            self.add(top, self.value(rest, number, at, after))
+            self.add(top, self.value(rest, number, at, after, top.indent))
             return
         top = self.open(True, number, at, column)
         key_node = ScalarNode(self.tags[key], key, _Mark(_NAME, at + column, number, column, None, None), None, None)
         top.pending = key_node
         if rest and rest[0] != "#":
-            self.add(top, self.value(rest, number, at, after))
+            self.add(top, self.value(rest, number, at, after, column))
 
     def close_to(self, column: int, dash: bool) -> _Open | None:
         """Close what a line at ``column`` ends, and return what it goes in (None: it begins the document).
@@ -216,12 +233,15 @@ class _Reader:
 
     # -- values -----------------------------------------------------------------------------------
 
-    def value(self, rest: str, number: int, at: int, column: int) -> Node:
-        """The one-line value ``rest``, which starts at ``column`` of line ``number`` (at index ``at``)."""
+    def value(self, rest: str, number: int, at: int, column: int, parent: int) -> Node:
+        """The value ``rest``, which starts at ``column`` of line ``number`` (at index ``at``), in a
+        collection indented by ``parent``: on this line, or a block of text on the lines below."""
         first = rest[0]
         if first == "[" or first == "{":
             return self.flow(rest, number, at, column)
         mark = _Mark(_NAME, at + column, number, column, None, None)
+        if first == "|" or first == ">":
+            return self.block(rest, number, at, mark, parent)
         if first == "'":
             match = _SINGLE.fullmatch(rest)
             if match is None:
@@ -237,6 +257,48 @@ class _Reader:
         if not _plain(value) or ": " in value or value[-1] == ":":
             raise NotPlain  # an indicator, or a mapping in a value
         return ScalarNode(self.tags[value], value, mark, None, None)
+
+    def block(self, rest: str, number: int, at: int, mark: Any, parent: int) -> Node:
+        """A block of text, literal (``|``) or folded (``>``), on the lines after its header ``rest``,
+        read by libyaml's rules (yaml_parser_scan_block_scalar), line for line."""
+        header = _BLOCK.fullmatch(rest)
+        text = self.text
+        start = text.find("\n", at) + 1  # where the line after the header begins
+        if header is None or start == 0:
+            raise NotPlain  # a header YAML refuses, or nothing after it
+        style, digit, chomp, chomp_first, digit_last = header.groups()
+        literal, chomp, digit = style == "|", chomp or chomp_first, digit or digit_last
+        indent = parent + int(digit) if digit else 0  # 0: found from the first line of text
+        pos, eaten, breaks, indent = _breaks(text, start, indent, parent)
+        lines = 1 + breaks  # read so far: the header's, and the empty ones
+        out: list[str] = []
+        leading_break = leading_blank = False
+        while eaten == indent and pos + eaten < len(text):  # a line of the text
+            first = pos + eaten
+            blank = text[first] == " "
+            if not literal and leading_break and not leading_blank and not blank:
+                if not breaks:
+                    out.append(" ")  # folded: the lines join with a space
+            elif leading_break:
+                out.append("\n")
+            out.append("\n" * breaks)
+            leading_blank = blank
+            eol = text.find("\n", first)
+            if eol < 0:
+                out.append(text[first:])
+                pos, leading_break = len(text), False
+            else:
+                out.append(text[first:eol])
+                pos, leading_break = eol + 1, True
+                lines += 1
+            pos, eaten, breaks, indent = _breaks(text, pos, indent, parent)
+            lines += breaks
+        if chomp != "-" and leading_break:  # clip or keep: the last line break stays
+            out.append("\n")
+        if chomp == "+":  # keep: the empty lines after it too
+            out.append("\n" * breaks)
+        self.block_end = (pos, number + lines)
+        return ScalarNode(STR, "".join(out), mark, None, style)
 
     def flow(self, rest: str, number: int, at: int, column: int) -> Node:
         """A one-line flow list of plain values, or a flow mapping of plain keys and values."""
@@ -277,6 +339,29 @@ class _Reader:
                     node.value.append(item)
             start += len(part) + 1
         return node
+
+
+def _breaks(text: str, pos: int, indent: int, parent: int) -> tuple[int, int, int, int]:
+    """The empty lines of a block of text from ``pos`` (a line's start) to its next line of text.
+
+    Returns (that line's start, the spaces of its indentation read, up to ``indent``; how many
+    empty lines, the block's indentation: ``indent``, or if 0 found from the lines read, as
+    libyaml finds it).
+    """
+    widest, breaks = 0, 0
+    while True:
+        eol = text.find("\n", pos)
+        line = text[pos:] if eol < 0 else text[pos:eol]
+        spaces = len(line) - len(line.lstrip(" "))
+        eaten = spaces if not indent else min(spaces, indent)
+        widest = max(widest, eaten)
+        if eaten < len(line) or eol < 0:  # a line of text, or the end
+            break
+        breaks += 1
+        pos = eol + 1
+    if not indent:
+        indent = max(widest, parent + 1, 1)
+    return pos, eaten, breaks, indent
 
 
 def _plain(value: str) -> bool:
