@@ -43,6 +43,23 @@ def test_a_damaged_entry_is_ignored(tmp_path: Path, content: bytes) -> None:
     assert cache.load(tmp_path / "cache", copy) is None
 
 
+def test_an_entry_cut_short_is_ignored(tmp_path: Path) -> None:
+    """An entry holds the stretches a thousand to a line, after a line that says how many there are."""
+    large = tmp_path / "large.yaml"
+    large.write_text(LARGE_OVERLAY, encoding="utf-8")
+    known = {s.id: s for s in read_catalog(builtin_catalog_path()).stretches}
+    parsed = read_catalog(large, known=known)
+    cache.store(tmp_path / "cache", large, parsed, known=known)
+    (entry,) = (tmp_path / "cache").iterdir()
+    lines = entry.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) == 1 + 3  # 2,300 stretches
+    assert cache.load(tmp_path / "cache", large, known=known) == parsed
+    entry.write_text("".join(lines[:-1]), encoding="utf-8")
+    assert cache.load(tmp_path / "cache", large, known=known) is None
+    entry.write_text("".join([*lines[:-1], lines[-1][: len(lines[-1]) // 2]]), encoding="utf-8")
+    assert cache.load(tmp_path / "cache", large, known=known) is None
+
+
 def test_a_large_catalog_is_parsed_once_then_read_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -243,7 +243,7 @@ def test_a_routine_loads_with_its_gaps_and_overrides() -> None:
 def test_a_routine_without_gaps_gets_the_defaults() -> None:
     catalog = parse(with_routine("- {id: quick, name: Quick, steps: [reach]}\n"))
     assert catalog.routines == (Routine(id="quick", name="Quick", description="", items=(RoutineItem("reach"),)),)
-    assert (Routine.prep, Routine.rest, Routine.switch) == (10, 10, 5)
+    assert (catalog.routines[0].prep, catalog.routines[0].rest, catalog.routines[0].switch) == (10, 10, 5)
 
 
 def test_a_routine_may_name_stretches_it_is_told_about() -> None:

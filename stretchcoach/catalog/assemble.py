@@ -84,9 +84,9 @@ def merge(builtin: Catalog, own: CatalogFile | None) -> Catalog:
     if own is None:
         return builtin
     warning = own.warning or builtin.warning
-    stretches = {s.id: s for s in builtin.stretches} | {s.id: s for s in own.stretches}
+    stretches = {s.id: s for s in builtin.stretches} | own.by_id()
     routines = {r.id: r for r in builtin.routines} | {r.id: r for r in own.routines}
-    return Catalog(warning=warning, stretches=tuple(stretches.values()), routines=tuple(routines.values()))
+    return Catalog(warning, tuple(stretches.values()), tuple(routines.values()), index=stretches)
 
 
 def _present(path: Path) -> bool:

@@ -9,7 +9,20 @@ import yaml
 
 from stretchcoach.catalog.fields import FieldReader, shown
 from stretchcoach.catalog.file import CatalogFile as CatalogFile  # where it has always been imported from
-from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch, Timing
+from stretchcoach.core.model import (
+    PREP,
+    REST,
+    SWITCH,
+    Breath,
+    Cycle,
+    Hold,
+    Phase,
+    Routine,
+    RoutineItem,
+    Side,
+    Stretch,
+    Timing,
+)
 from stretchcoach.core.suggest import closest
 
 FORMAT_VERSION = 1
@@ -76,17 +89,16 @@ class CatalogReader(FieldReader):
             self.fail(fields["version"], "version", f"expected {FORMAT_VERSION} (the only format this version reads)")
             return None
         warning = self.text(fields["warning"], "warning") if "warning" in fields else None
-        stretches = self.stretches(fields["stretches"]) if "stretches" in fields else ()
-        known = known | {s.id: s for s in stretches}
-        routines = self.routines(fields["routines"], known) if "routines" in fields else ()
-        return CatalogFile(warning=warning, stretches=stretches, routines=routines)
+        stretches = self.stretches(fields["stretches"]) if "stretches" in fields else {}
+        routines = self.routines(fields["routines"], known | stretches) if "routines" in fields else ()
+        return CatalogFile(warning, tuple(stretches.values()), routines, index=stretches)
 
-    def stretches(self, node: yaml.Node) -> tuple[Stretch, ...]:
+    def stretches(self, node: yaml.Node) -> dict[str, Stretch]:
+        """The stretches that are valid, by id, in order."""
         items = self.sequence(node, "stretches", "stretches")
         entries: list[_ReadEarly | None] = self.early.entries if node is self.early.node else [None] * len(items or ())
         left = iter(items or ())  # the items not read early, in order
-        result: list[Stretch] = []
-        seen: set[str] = set()
+        result: dict[str, Stretch] = {}
         for i, entry in enumerate(entries):
             if entry is None:
                 item = next(left)
@@ -96,12 +108,11 @@ class CatalogReader(FieldReader):
                 stretch, mark = entry.stretch, entry.mark
             if stretch is None:
                 continue
-            if stretch.id in seen:
+            if stretch.id in result:
                 self.fail_at(mark, f"stretches[{i}].id", f"duplicate id '{stretch.id}'; ids must be unique")
                 continue
-            seen.add(stretch.id)
-            result.append(stretch)
-        return tuple(result)
+            result[stretch.id] = stretch
+        return result
 
     def stretch(self, node: yaml.Node, path: str) -> Stretch | None:
         fields = self.mapping(
@@ -282,7 +293,7 @@ class CatalogReader(FieldReader):
         description = self.text(n, f"{path}.description") if (n := fields.get("description")) else ""
         gaps = {
             key: self.duration(fields[key], f"{path}.{key}", allow_zero=True) if key in fields else default
-            for key, default in (("prep", Routine.prep), ("rest", Routine.rest), ("switch", Routine.switch))
+            for key, default in (("prep", PREP), ("rest", REST), ("switch", SWITCH))
         }
         items = self.routine_items(fields["steps"], f"{path}.steps", known) if "steps" in fields else None
         if None in (rid, name, description, items, *gaps.values()):

@@ -67,10 +67,11 @@ def compose(text: str, *, max_depth: int, max_expanded: int, items: ItemReader |
     ``max_expanded`` characters (an alias bomb: a few kilobytes that read back
     as gigabytes).
     """
-    try:
-        return compose_block(text, max_depth=max_depth, items=items)
-    except NotPlain:
-        pass  # more than plain block YAML: read by a YAML parser
+    if len(text) <= max_expanded:  # plain block YAML has no aliases, so expands to no more than itself
+        try:
+            return compose_block(text, max_depth=max_depth, items=items)
+        except NotPlain:
+            pass  # more than plain block YAML: read by a YAML parser
     if LIBYAML is None:
         return _Composer(text, max_depth=max_depth, max_expanded=max_expanded, items=items).run(PYTHON)
     composer = _Composer(text, max_depth=max_depth, max_expanded=max_expanded, items=items)

@@ -8,7 +8,7 @@ id was probably meant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from enum import StrEnum
 
 from stretchcoach.core.suggest import did_you_mean
@@ -25,7 +25,7 @@ class Breath(StrEnum):
     EXHALE = "exhale"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phase:
     """One movement of a repeated cycle, e.g. "inhale, arch your back"."""
 
@@ -42,7 +42,7 @@ class Phase:
         return self.cue[:1].lower() + self.cue[1:]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hold:
     """Hold a position for ``seconds``, once per side when ``sides`` is given.
 
@@ -75,7 +75,7 @@ class Hold:
         return length
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cycle:
     """A list of phases repeated ``reps`` times.
 
@@ -105,7 +105,7 @@ class Cycle:
 Timing = Hold | Cycle
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stretch:
     id: str
     name: str
@@ -125,7 +125,7 @@ class Stretch:
         return self.timing.total_seconds
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoutineItem:
     """A stretch in a routine, optionally overriding its hold or reps."""
 
@@ -134,27 +134,34 @@ class RoutineItem:
     reps: int | None = None
 
 
-@dataclass(frozen=True)
+# A routine's gaps when its catalog gives none: seconds to get ready, to rest between stretches, to switch sides.
+PREP, REST, SWITCH = 10, 10, 5
+
+
+@dataclass(frozen=True, slots=True)
 class Routine:
     id: str
     name: str
     description: str
     items: tuple[RoutineItem, ...]
-    prep: int = 10
-    rest: int = 10
-    switch: int = 5
+    prep: int = PREP
+    rest: int = REST
+    switch: int = SWITCH
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Catalog:
     warning: str
     stretches: tuple[Stretch, ...] = ()
     routines: tuple[Routine, ...] = ()
+    # ``stretches`` by id, when the caller has them so already: exactly those, in that order.
+    # (Indexing 100,000 stretches again costs more than a tenth of loading them.)
+    index: InitVar[dict[str, Stretch] | None] = None
     _by_id: dict[str, Stretch] = field(init=False, repr=False, compare=False)
     _routines_by_id: dict[str, Routine] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {s.id: s for s in self.stretches})
+    def __post_init__(self, index: dict[str, Stretch] | None) -> None:
+        object.__setattr__(self, "_by_id", index if index is not None else {s.id: s for s in self.stretches})
         object.__setattr__(self, "_routines_by_id", {r.id: r for r in self.routines})
 
     def stretch(self, stretch_id: str) -> Stretch | None:
