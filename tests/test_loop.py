@@ -40,6 +40,22 @@ def test_the_screen_is_redrawn_once_a_second_and_no_more(plan: Plan) -> None:
     assert max(timeout for _t, timeout in inputs.waits) <= 1.0
 
 
+def test_drawing_the_screen_does_not_make_the_next_step_late(plan: Plan) -> None:
+    """Drawing takes milliseconds: the wait for the next deadline counts from when drawing ended."""
+    clock = FakeClock(T0)
+
+    class SlowScreen(RecordingDisplay):
+        def show(self, session: RoutineSession, now: float, message: str) -> None:
+            super().show(session, now, message)
+            clock.sleep(0.04)
+
+    display = SlowScreen(clock)
+    session = run_routine(plan, clock=clock, inputs=ScriptedInput(clock), display=display, cues=Cues())
+    assert session.outcome is Outcome.COMPLETED
+    assert display.events_of(EventKind.STEP) == list(zip(plan.starts(), range(len(plan.steps)), strict=True))
+    assert elapsed(session) == plan.total_seconds
+
+
 def test_space_pauses_and_excludes_exactly_the_paused_time(plan: Plan) -> None:
     session, _clock, _inputs, display = run(plan, [(3.25, "space"), (7.5, "space")])
     assert session.outcome is Outcome.COMPLETED

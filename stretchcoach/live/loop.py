@@ -72,6 +72,7 @@ def run_routine(
             break
         cues.ring(now)  # then what keeps up with the processes (reaping them reads /proc)
         display.show(session, now, loop.take_message(now))
+        now = clock()  # drawing took milliseconds: the wait is counted from here, or every step starts that late
         timeout = min(session.next_change(now), cues.next_due(now), loop.message_due(now))
         for item in inputs.wait(max(0.0, timeout)):
             loop.handle(item, clock())
