@@ -40,7 +40,7 @@ class _ReadEarly:
 
 
 class StretchItems:
-    """Reads each stretch as the composer finishes it (see ``yamlnodes.ItemReader``), so that
+    """Reads each stretch as the composer finishes it (see ``nodes.ItemReader``), so that
     only one stretch's nodes are alive at a time. :meth:`CatalogReader.stretches` then goes
     through what was read, in order, exactly as if it were reading the nodes themselves."""
 
