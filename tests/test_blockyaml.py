@@ -153,6 +153,7 @@ def test_the_builtin_catalog_with_its_folded_warning_and_pictures_is_read_as_pyy
         pytest.param("a: >-\n  one\n    more\n  two\n", "one\n  more\ntwo", id="folded, more indented"),
         pytest.param("a: |  # a comment\n  # text, not a comment\n", "# text, not a comment\n", id="comments"),
         pytest.param("a: |\n  last line", "last line", id="at the end of the text"),
+        pytest.param('a: "say \\"yes\\"\\t\\u00e9\\x41\\U0001F600\\/\\\\"\n', 'say "yes"\té' + "A😀/\\", id="escapes"),
     ],
 )
 def test_blocks_of_text_are_read_as_pyyaml_reads_them(text: str, value: str) -> None:
@@ -178,7 +179,10 @@ def test_comments_and_blank_lines_alone_are_an_empty_document() -> None:
         pytest.param("a: !!str 1\n", id="tag"),
         pytest.param("a: one\n  two\n", id="value continued on the next line"),
         pytest.param("a: 'one\n  two'\n", id="quoted value continued"),
-        pytest.param('a: "tab\\there"\n', id="escape"),
+        pytest.param('a: "\\q"\n', id="an escape YAML refuses"),
+        pytest.param('a: "\\ud800"\n', id="an escape to a lone surrogate"),
+        pytest.param('a: "\\U00110000"\n', id="an escape past Unicode"),
+        pytest.param('a: "one\\\n  two"\n', id="an escaped line break"),
         pytest.param("a:\nb: 1\n", id="empty value (null)"),
         pytest.param("a:", id="empty value at the end"),
         pytest.param("- \n- a\n", id="empty item"),
@@ -281,7 +285,11 @@ _PREFIXES = st.sampled_from(["", "", "- ", "-  ", "-", "- - "])
 _KEYS = st.sampled_from(["id", "name", "a", "yes", "on", "null", "x-y", "_k", "1", "a b", "<<", "a:b", "'q'", '"d"'])
 _SEPARATORS = st.sampled_from([":", ": ", ":  ", " :", ":\t"])
 _BITS = st.sampled_from(
-    [*" abcxyz019:#-[]{},'\"!&*?|>%@`\\~.", "  ", " #", ": ", "- ", "yes", "null", "1.5", "0x1", "-1", "é", "\xa0"]
+    [
+        *" abcxyz019:#-[]{},'\"!&*?|>%@`\\~.",
+        *["  ", " #", ": ", "- ", "yes", "null", "1.5", "0x1", "-1", "é", "\xa0"],
+        *["\\n", '\\"', "\\u00e9", "\\x4", "\\q", "\\ud800"],  # escapes, when quoted
+    ]
 )
 
 
@@ -328,6 +336,7 @@ _SCALARS = st.sampled_from(
     [
         *["a", "text with spaces", "a  b", "a#b", "a #c", "30s", "4", "-1", "yes", "~", "1.5e3", "2001-12-14"],
         *["'q''s'", "'it: is'", '"dq #"', "don't", "é ü", "a, b", "x: y", "[x]", "- a", "a:", "%x", "?x", ":x"],
+        *['"\\"q\\" \\\\ \\/"', '"\\u00e9\\x41\\N"', '"\\q"', '"\\ud83d"', '"\\t\\ "'],
     ]
 )
 

@@ -3,8 +3,8 @@
 libyaml parses a 10,000-stretch catalog in a twentieth of a second, but making a
 Python object of each of its 380,000 events takes four times as long, and
 composing them into nodes longer still. Most catalogs use a small part of
-YAML: block mappings and lists whose values are plain text, simply quoted text
-('...' or "..." without escapes), a one-line flow list or mapping
+YAML: block mappings and lists whose values are plain text, quoted text on one
+line ('...' or "..."), a one-line flow list or mapping
 (``[lower back, hips]``, ``{cue: Inhale, seconds: 4}``) or a block of text
 (``|`` or ``>``, as pictures are drawn). :func:`compose_block` reads exactly
 that part, a line at a time, into the nodes the composer in ``yamlnodes``
@@ -39,7 +39,14 @@ _OUTSIDE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-
 _LINE = re.compile(r"( *)(?:(- +|-$))?(?:([A-Za-z_][A-Za-z0-9_-]*):(?: +|$))?(.*)\n?", re.MULTILINE)
 # One-line values; what may follow them is spaces and a comment.
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(?: +#.*| *)")
-_DOUBLE = re.compile(r'"([^"\\]*)"(?: +#.*| *)')
+# The escapes of double-quoted text, as libyaml reads them.
+_ESCAPE_CODES = r'[0abtnvfre "/\\N_LP]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}'
+_DOUBLE = re.compile(rf'"((?:[^"\\]|\\(?:{_ESCAPE_CODES}))*)"(?: +#.*| *)')
+_ESCAPE = re.compile(rf"\\({_ESCAPE_CODES})")
+_ESCAPES = {
+    **{"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r", "e": "\x1b"},
+    **{" ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"},
+}
 # (No question mark inside: PyYAML's own parser ends a plain value there, libyaml does not.)
 _FLOW_SEQ = re.compile(r"\[([^][{}#:?'\"]*)\](?: +#.*| *)")
 _FLOW_MAP = re.compile(r"\{([^][{}#?'\"]*)\}(?: +#.*| *)")
@@ -250,8 +257,9 @@ class _Reader:
         if first == '"':
             match = _DOUBLE.fullmatch(rest)
             if match is None:
-                raise NotPlain  # an escape, continued on the next line, or more after it
-            return ScalarNode(STR, match.group(1), mark, None, '"')
+                raise NotPlain  # continued on the next line, more after it, or an escape YAML refuses
+            inside = match.group(1)
+            return ScalarNode(STR, _ESCAPE.sub(_unescape, inside) if "\\" in inside else inside, mark, None, '"')
         cut = rest.find(" #")
         value = (rest if cut < 0 else rest[:cut]).rstrip(" ")
         if not _plain(value) or ": " in value or value[-1] == ":":
@@ -362,6 +370,16 @@ def _breaks(text: str, pos: int, indent: int, parent: int) -> tuple[int, int, in
     if not indent:
         indent = max(widest, parent + 1, 1)
     return pos, eaten, breaks, indent
+
+
+def _unescape(match: re.Match[str]) -> str:
+    escape = match.group(1)
+    if len(escape) == 1:
+        return _ESCAPES[escape]
+    code = int(escape[1:], 16)  # x, u or U and the character's code
+    if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        raise NotPlain  # libyaml refuses it (PyYAML's own parser does not): the parser says so
+    return chr(code)
 
 
 def _plain(value: str) -> bool:
