@@ -164,6 +164,12 @@ def test_blocks_of_text_are_read_as_pyyaml_reads_them(text: str, value: str) -> 
     assert first.value == value
 
 
+def test_keys_as_long_as_yaml_allows_are_read() -> None:
+    assert assert_read_as_pyyaml_does("k" * 1000 + ": v\n")
+    assert assert_read_as_pyyaml_does("- " + "k" * 1000 + ": v\n")
+    assert assert_read_as_pyyaml_does("a: {" + "k" * 1000 + ": v}\n")
+
+
 def test_comments_and_blank_lines_alone_are_an_empty_document() -> None:
     assert compose_block("# nothing here\n\n   # still nothing\n", max_depth=64) is None
     assert compose_block("", max_depth=64) is None
@@ -209,6 +215,10 @@ def test_comments_and_blank_lines_alone_are_an_empty_document() -> None:
         pytest.param("a: [b: c]\n", id="pair in a flow list"),
         pytest.param("a: [why?]\n", id="question mark in flow"),
         pytest.param("a: {b}\n", id="flow key with no value"),
+        pytest.param("a: {b:" + " " * 100 + ":}\n", id="flow value of spaces, then a colon"),
+        pytest.param("k" * 1025 + ": v\n", id="key longer than YAML allows"),
+        pytest.param("- " + "k" * 1025 + ": v\n", id="key after a dash longer than YAML allows"),
+        pytest.param("a: {" + "k" * 1025 + ": v}\n", id="flow key longer than YAML allows"),
         pytest.param("a: {b: c: d}\n", id="colon in a flow value"),
         pytest.param("a: -\n", id="a lone dash"),
         pytest.param("a: @b\n", id="reserved indicator"),

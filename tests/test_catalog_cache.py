@@ -58,6 +58,8 @@ def test_an_entry_cut_short_is_ignored(tmp_path: Path) -> None:
     assert cache.load(tmp_path / "cache", large, known=known) is None
     entry.write_text("".join([*lines[:-1], lines[-1][: len(lines[-1]) // 2]]), encoding="utf-8")
     assert cache.load(tmp_path / "cache", large, known=known) is None
+    entry.write_text("".join([*lines[:-1], "[" * 100_000 + "\n"]), encoding="utf-8")  # too deep for json
+    assert cache.load(tmp_path / "cache", large, known=known) is None
 
 
 def test_a_large_catalog_is_parsed_once_then_read_from_the_cache(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from stretchcoach.core.plan import Plan
 from stretchcoach.core.session import EventKind, Outcome, RoutineSession, Status
 from stretchcoach.live.cues import Cues
 from stretchcoach.live.loop import NOTE_SECONDS, run_routine
+from stretchcoach.live.terminal import RESIZE
 
 from fakes import T0, FakeClock, RecordingDisplay, ScriptedInput
 from fakes import run_loop as run
@@ -54,6 +57,23 @@ def test_drawing_the_screen_does_not_make_the_next_step_late(plan: Plan) -> None
     assert session.outcome is Outcome.COMPLETED
     assert display.events_of(EventKind.STEP) == list(zip(plan.starts(), range(len(plan.steps)), strict=True))
     assert elapsed(session) == plan.total_seconds
+
+
+def test_a_redraw_that_runs_past_a_second_does_not_skip_that_second(plan: Plan) -> None:
+    """A resize just before a whole second, on a slow screen: the second it ran into is drawn next."""
+    clock = FakeClock(T0)
+    left: list[int] = []  # the whole seconds left that each redraw of the first step showed
+
+    class SlowScreen(RecordingDisplay):
+        def show(self, session: RoutineSession, now: float, message: str) -> None:
+            super().show(session, now, message)
+            if session.index == 0:
+                left.append(math.ceil(session.remaining(now)))
+            clock.sleep(0.04)
+
+    inputs = ScriptedInput(clock, [(3.98, RESIZE)])
+    run_routine(plan, clock=clock, inputs=inputs, display=SlowScreen(clock), cues=Cues())
+    assert sorted(set(left), reverse=True) == list(range(10, 0, -1))
 
 
 def test_space_pauses_and_excludes_exactly_the_paused_time(plan: Plan) -> None:

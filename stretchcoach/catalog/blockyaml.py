@@ -35,8 +35,10 @@ _NAME = "<unicode string>"  # what the parser calls a text it was given as a str
 # Characters this reader leaves to the parser: tabs, carriage returns and YAML's other
 # line breaks (U+0085, U+2028, U+2029), byte order marks, and whatever YAML refuses.
 _OUTSIDE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# A field name. YAML allows a key on one line of at most 1024 characters: longer ones are left to the parser.
+_KEY = r"[A-Za-z_][A-Za-z0-9_-]{0,999}"
 # A line: its indentation, an item's dash, a field name and what follows it.
-_LINE = re.compile(r"( *)(?:(- +|-$))?(?:([A-Za-z_][A-Za-z0-9_-]*):(?: +|$))?(.*)\n?", re.MULTILINE)
+_LINE = re.compile(rf"( *)(?:(- +|-$))?(?:({_KEY}):(?: +|$))?(.*)\n?", re.MULTILINE)
 # One-line values; what may follow them is spaces and a comment.
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(?: +#.*| *)")
 # The escapes of double-quoted text, as libyaml reads them.
@@ -52,7 +54,9 @@ _FLOW_SEQ = re.compile(r"\[([^][{}#:?'\"]*)\](?: +#.*| *)")
 _FLOW_MAP = re.compile(r"\{([^][{}#?'\"]*)\}(?: +#.*| *)")
 # A block of text's header: | or >, then an indentation and a chomping indicator, in either order.
 _BLOCK = re.compile(r"([|>])(?:([1-9])([+-])?|([+-])([1-9])?)?(?: +#.*| *)")
-_FLOW_PAIR = re.compile(r" *([A-Za-z_][A-Za-z0-9_-]*): +([^:]*)")  # the value with its trailing spaces
+# A pair of a flow mapping: the value with its trailing spaces (its first character is no space, so
+# that a colon further on fails the match at once rather than after trying every split of the spaces).
+_FLOW_PAIR = re.compile(rf" *({_KEY}): +([^: ][^:]*)")
 # What a plain value may not start with (YAML's indicators), unless it is a dash before a letter or digit.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 

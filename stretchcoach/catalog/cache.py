@@ -61,7 +61,7 @@ def load(cache_dir: Path, path: Path, *, known: Mapping[str, Stretch] | None = N
                     return None  # cut short, or ids twice
                 routines = _decode_routines(header["routines"])
                 return CatalogFile(header["warning"], tuple(stretches.values()), routines, index=stretches)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # RecursionError: JSON nested too deep
         return None
 
 

@@ -72,9 +72,10 @@ def run_routine(
             break
         cues.ring(now)  # then what keeps up with the processes (reaping them reads /proc)
         display.show(session, now, loop.take_message(now))
-        now = clock()  # drawing took milliseconds: the wait is counted from here, or every step starts that late
-        timeout = min(session.next_change(now), cues.next_due(now), loop.message_due(now))
-        for item in inputs.wait(max(0.0, timeout)):
+        # What was drawn is as of `now`: its next change is due then plus this, however long drawing took
+        # (waiting the whole of it from after drawing would start every step that much late).
+        due = now + min(session.next_change(now), cues.next_due(now), loop.message_due(now))
+        for item in inputs.wait(max(0.0, due - clock())):
             loop.handle(item, clock())
             if session.finished:
                 break
