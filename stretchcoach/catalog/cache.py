@@ -28,7 +28,7 @@ from typing import Any
 from stretchcoach import __version__
 from stretchcoach.catalog.file import CatalogFile
 from stretchcoach.catalog.heap import building_heap
-from stretchcoach.core.model import Breath, Cycle, Hold, Phase, Routine, RoutineItem, Side, Stretch
+from stretchcoach.core.model import BREATHS, SIDES, Cycle, Hold, Phase, Routine, RoutineItem, Stretch
 
 _LAYOUT = 5  # of an entry: a change to it makes older entries stale
 _PER_LINE = 1000  # stretches
@@ -108,13 +108,9 @@ def _encode_routines(routines: tuple[Routine, ...]) -> list[Any]:
     ]
 
 
-_SIDES = {side.value: side for side in Side}
-_BREATHS = {breath.value: breath for breath in Breath}
-
-
 def _decode_stretches(rows: list[Any], stretches: dict[str, Stretch]) -> None:
     """Add the stretches of ``rows`` to ``stretches``, by id."""
-    sides, breaths = _SIDES, _BREATHS
+    sides, breaths = SIDES, BREATHS
     for sid, name, targets, setup, steps, feel, timing, aka, tips, cautions, picture in rows:
         kind, number, detail, extra, last = timing  # a hold's side cues and minimum; a cycle's least and deeper
         if kind == "hold":

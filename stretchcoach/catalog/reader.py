@@ -10,8 +10,10 @@ import yaml
 from stretchcoach.catalog.fields import FieldReader, shown
 from stretchcoach.catalog.file import CatalogFile as CatalogFile  # where it has always been imported from
 from stretchcoach.core.model import (
+    BREATHS,
     PREP,
     REST,
+    SIDES,
     SWITCH,
     Breath,
     Cycle,
@@ -26,8 +28,6 @@ from stretchcoach.core.model import (
 from stretchcoach.core.suggest import closest
 
 FORMAT_VERSION = 1
-_SIDES = {side.value: side for side in Side}
-_BREATHS = {breath.value: breath for breath in Breath}
 
 
 @dataclass(slots=True)
@@ -216,7 +216,7 @@ class CatalogReader(FieldReader):
         """(the sides, in order; what each side means, or nothing): from ``[left, right]``, or from
         ``{left: Left knee to your chest..., right: ...}``."""
         if isinstance(node, yaml.MappingNode):
-            fields = self.mapping(node, path, (), tuple(_SIDES))
+            fields = self.mapping(node, path, (), tuple(SIDES))
             if fields is None:
                 return None
             if not fields:
@@ -225,7 +225,7 @@ class CatalogReader(FieldReader):
             cues = [self.text(value, f"{path}.{key}") for key, value in fields.items()]
             if None in cues:
                 return None
-            return tuple(_SIDES[key] for key in fields), tuple(c for c in cues if c)
+            return tuple(SIDES[key] for key in fields), tuple(c for c in cues if c)
         items = self.sequence(node, path, "sides (left, right)")
         if not items:
             if items is not None:
@@ -233,13 +233,13 @@ class CatalogReader(FieldReader):
             return None
         sides: list[Side] = []
         for i, item in enumerate(items):
-            value = self.choice(item, f"{path}[{i}]", tuple(_SIDES))
+            value = self.choice(item, f"{path}[{i}]", tuple(SIDES))
             if value is None:
                 return None
-            if _SIDES[value] in sides:
+            if SIDES[value] in sides:
                 self.fail(item, f"{path}[{i}]", f"side '{value}' is listed twice")
                 return None
-            sides.append(_SIDES[value])
+            sides.append(SIDES[value])
         return tuple(sides), ()
 
     def phases(self, node: yaml.Node, path: str) -> tuple[Phase, ...] | None:
@@ -260,11 +260,11 @@ class CatalogReader(FieldReader):
             breath: Breath | None = None
             node_breath = fields.get("breath")
             if node_breath is not None and node_breath.tag != "tag:yaml.org,2002:null":
-                value = self.choice(node_breath, f"{here}.breath", tuple(_BREATHS))
+                value = self.choice(node_breath, f"{here}.breath", tuple(BREATHS))
                 if value is None:
                     phases.append(None)
                     continue
-                breath = _BREATHS[value]
+                breath = BREATHS[value]
             picture = self.picture(n, f"{here}.picture") if (n := fields.get("picture")) else ()
             phases.append(Phase(cue, seconds, breath, picture) if cue and seconds and picture is not None else None)
         return tuple(p for p in phases if p is not None) if None not in phases else None

@@ -25,6 +25,11 @@ class Breath(StrEnum):
     EXHALE = "exhale"
 
 
+# Each by the word a catalog writes for it (a dict lookup: calling the enum costs ten times as much).
+SIDES = {side.value: side for side in Side}
+BREATHS = {breath.value: breath for breath in Breath}
+
+
 @dataclass(frozen=True, slots=True)
 class Phase:
     """One movement of a repeated cycle, e.g. "inhale, arch your back"."""
