@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from stretchcoach.core import rule
 from stretchcoach.core.model import Catalog
 from stretchcoach.core.plan import Plan
 from stretchcoach.core.rule import streaks
@@ -25,6 +26,7 @@ from stretchcoach.history import migrations, queries
 from stretchcoach.history.recorder import Recorder
 from stretchcoach.history.report import build_report, open_history
 from stretchcoach.history.store import HistoryStore, open_for_writing
+from stretchcoach.localtime import local
 from stretchcoach.views.history import report_json, sessions_csv
 from stretchcoach.views.output import json_dumps
 
@@ -254,6 +256,9 @@ def test_no_sessions_are_an_empty_list_and_a_header() -> None:
     assert "".join(sessions_csv(report.sessions)) == ",".join(queries.SessionRow.CSV_FIELDS) + "\n"
 
 
+_OUTCOMES = ["completed", "completed", "hurt", "quit"]
+
+
 # -- streaks, in SQL and in the core ----------------------------------------------------------------
 
 
@@ -275,3 +280,34 @@ def test_the_streaks_in_sql_are_the_cores(tmp_path: Path, days: list[tuple[int, 
             )
         completed = [today + timedelta(days=offset) for offset, outcome in days if outcome == "completed"]
         assert queries.streaks(opened, today=today) == streaks(completed, today=today)
+
+
+# -- the stop, in SQL and in the core -----------------------------------------------------------------
+
+_ROUTINES = st.tuples(
+    st.integers(-30, 0), st.none() | st.integers(0, 10), st.none() | st.integers(0, 10), st.sampled_from(_OUTCOMES)
+)
+
+
+@settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_ROUTINES, max_size=12))
+@example([(-3, 2, 6, "completed"), (-2, 3, 4, "completed"), (-1, 3, 3, "completed")])  # worse, a point up, same
+def test_the_stop_read_in_sql_is_the_cores(
+    tmp_path: Path, routines: list[tuple[int, int | None, int | None, str]]
+) -> None:
+    """The rule reads only the routine that said stop and the first that clears it; core.rule, given
+    every routine, says the same (a routine that left the pain a point higher clears nothing)."""
+    path = tmp_path / f"stop-{len(list(tmp_path.iterdir()))}.sqlite3"
+    rows = [(NOW + timedelta(days=offset, minutes=n), *rest) for n, (offset, *rest) in enumerate(routines)]
+    with open_for_writing(path) as opened:
+        with opened.db:
+            opened.db.executemany(
+                "INSERT INTO sessions (started_at, local_day, routine, planned_seconds, outcome, pain_before,"
+                " pain_after) VALUES (?, ?, 'back-relief', 253, ?, ?, ?)",
+                [(at.isoformat(), str(at.date()), outcome, before, after) for at, before, after, outcome in rows],
+            )
+        from_sql = queries.rule_state(opened, now=NOW)
+    core = rule.rule_state(
+        [rule.Routine(local(at), before, after, outcome) for at, before, after, outcome in rows], [], now=local(NOW)
+    )
+    assert (from_sql.stop and from_sql.stop.routine.at) == (core.stop and core.stop.routine.at)

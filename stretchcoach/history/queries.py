@@ -265,9 +265,9 @@ def rule_state(store: HistoryStore, *, now: datetime) -> rule.RuleState:
         if stop is not None:
             cleared = db.execute(
                 f"""{_ROUTINE} WHERE started_at BETWEEN ? AND ? AND (started_at > ? OR id > ?)
-                      AND outcome = 'completed' AND pain_after - pain_before < ?
+                      AND outcome = 'completed' AND pain_after <= pain_before
                     ORDER BY started_at, id LIMIT 1""",
-                (stop[0], until, stop[0], stop[4], rule.WORSE_BY),
+                (stop[0], until, stop[0], stop[4]),
             ).fetchone()
             routines = [
                 rule.Routine(local(parse_stored_time(at)), before, after, outcome)
