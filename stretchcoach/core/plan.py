@@ -24,6 +24,7 @@ MIN_HOLD, MAX_HOLD = 15, 120
 MIN_REPS, MAX_REPS = 3, 20
 MIN_PREP = 5  # the least time a fit leaves to get into a starting position
 HOLD_STEP = 5  # holds and gaps change in steps of 5 s
+FITTED = "fitted to "  # how the change --minutes made begins (core.voiced finds it by this)
 
 DEEPER_CUE = "Hold it there"
 
@@ -253,7 +254,7 @@ def _fit(routine: Routine, items: list[_Item], target: int) -> tuple[Routine, li
     else:
         new_routine, new_items = routine, _longer(routine, items, target)
     done = _total(new_routine, new_items)
-    changes = [f"fitted to {human_seconds(target)}: {human_seconds(done)} in all"]
+    changes = [f"{FITTED}{human_seconds(target)}: {human_seconds(done)} in all"]
     if done < target - max(30, target // 10):
         changes[0] += f", as long as it can be (holds up to {MAX_HOLD} s, up to {MAX_REPS} rounds)"
     for label, old_gap, new_gap in (

@@ -24,7 +24,7 @@ weeks. The README lists the sources.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -197,7 +197,6 @@ class RuleState:
     stop: Stop | None
     persistence: Persistence
     seen_doctor: datetime | None = None  # the latest visit recorded
-    went_on: tuple[datetime, ...] = field(default=())  # every time a routine was started anyway
 
     @property
     def binding(self) -> bool:
@@ -243,7 +242,6 @@ def rule_state(
         stop=in_force,
         persistence=persistence(checkins, now=now, since=visit),
         seen_doctor=visit,
-        went_on=tuple(sorted(went_on)),
     )
 
 

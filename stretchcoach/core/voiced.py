@@ -18,14 +18,13 @@ from dataclasses import replace
 
 from stretchcoach.core.durations import human_seconds
 from stretchcoach.core.model import Catalog, Routine
-from stretchcoach.core.plan import Plan, PlanOptions, plan_routine
+from stretchcoach.core.plan import FITTED, Plan, PlanOptions, plan_routine
 from stretchcoach.core.steps import Step, StepKind
 from stretchcoach.core.words import SOUND_BEFORE_WORDS, speaking_time, spoken
 from stretchcoach.errors import StretchcoachError
 
 QUIET_AFTER_WORDS = 1.0  # a moment between the last word of getting ready and the next step's sound
 LENGTHENED = "get-ready time lengthened so the voice can finish"
-FITTED = "fitted to "  # how the plan's change for --minutes begins (core.plan)
 
 
 def get_ready_seconds(step: Step) -> int:

@@ -187,7 +187,7 @@ class Cues:
         for oldest in running[: max(0, len(running) - MAX_HOOKS + 1)]:
             self._children.end(oldest, now)
         try:
-            self._children.start(self.hook, (json.dumps(payload) + "\n").encode(), now=now)
+            self._children.start(self.hook, (json.dumps(payload) + "\n").encode(), now=now, hook=True)
         except OSError as exc:
             self.notes.append(f"--on-step: cannot run {self.hook[0]} ({exc.strerror or exc}); hook turned off")
             self.hook = None

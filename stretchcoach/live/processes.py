@@ -27,9 +27,6 @@ HOOK_GRACE = 1.0  # for a hook still running when the routine ends: it may be ju
 LAST_WORDS_MAX = 8.0  # the last words are let finish (see words.speaking_time), at most this long
 _POLL = 0.05  # while waiting for processes to end
 
-# What a process is for: a hook's leftovers may run until the routine ends; the others are over when they exit.
-HOOK, SPEECH, SOUND, SYNTH = "hook", "speech", "sound", "synth"
-
 
 @dataclass
 class Child:
@@ -43,7 +40,8 @@ class Child:
     process: Any  # a Popen, or a test's stand-in
     started: float
     words: str | None = None  # what a speech process says
-    role: str = HOOK  # HOOK, SPEECH (says words), SOUND (plays a sound file) or SYNTH (writes speech to a file)
+    # A hook's leftovers may run until the routine ends; any other process (a sound, speech) is over when it exits.
+    hook: bool = False
     until: float | None = None  # when it should be over by itself (a sound's end), if known
     exited: bool = False  # the process itself has exited (not yet reaped)
     status: int | None = None  # once exited: its exit status, or minus the signal that ended it
@@ -116,13 +114,13 @@ class Children:
         *,
         now: float,
         words: str | None = None,
-        role: str | None = None,
+        hook: bool = False,
         until: float | None = None,
     ) -> Child:
         """Start ``argv`` with ``data`` (if any) on its standard input; raises OSError if it cannot start.
 
-        ``role`` is SPEECH when ``words`` are given, else HOOK, unless said; ``until`` is when it
-        should be over by itself, if that is known (how long a sound file plays).
+        ``hook``: it is the person's hook (see :class:`Child`); ``until`` is when it should be
+        over by itself, if that is known (how long a sound file plays).
         """
         stdin = _stdin_holding(data) if data is not None else subprocess.DEVNULL
         try:
@@ -132,9 +130,7 @@ class Children:
         finally:
             if data is not None:
                 os.close(stdin)
-        child = Child(
-            process, started=now, words=words, role=role or (SPEECH if words is not None else HOOK), until=until
-        )
+        child = Child(process, started=now, words=words, hook=hook, until=until)
         self.children.append(child)
         return child
 
@@ -145,7 +141,7 @@ class Children:
             child.exited = child.status is not None
 
     def hooks_running(self) -> list[Child]:
-        return [c for c in self.children if c.role == HOOK and c.terminated_at is None and not c.exited]
+        return [c for c in self.children if c.hook and c.terminated_at is None and not c.exited]
 
     def next_due(self, now: float) -> float:
         """Seconds until a process is due its SIGKILL (a large number if none is)."""
@@ -177,7 +173,7 @@ class Children:
         alive = []
         for child in self.children:
             self._check(child)
-            hook = child.role == HOOK
+            hook = child.hook
             if child.exited and (not hook or closing) and self.group_left(child.process.pid) is False:
                 with contextlib.suppress(OSError):
                     child.process.poll()  # over, and nothing of it left: reap it

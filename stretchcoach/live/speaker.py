@@ -30,7 +30,7 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from stretchcoach.live.processes import SOUND, SYNTH, Child, Children
+from stretchcoach.live.processes import Child, Children
 from stretchcoach.live.sound import Player, Sound, SoundFiles, wav_seconds
 from stretchcoach.live.speech import SpeechCommand
 
@@ -205,7 +205,7 @@ class Speaker:
         length = self.files.seconds(sound)
         try:
             self._sound = self.children.start(
-                self.player.command(self.files.path(sound)), None, now=now, role=SOUND, until=now + length
+                self.player.command(self.files.path(sound)), None, now=now, until=now + length
             )
         except OSError as exc:
             self._player_failed(f"cannot be run ({exc.strerror or exc})", now)
@@ -219,7 +219,7 @@ class Speaker:
             self._count += 1
             words.file = self.files.scratch(f"words-{self._count}.wav")
             try:
-                words.synth = self.children.start(*self.speech.writing(text, words.file), now=now, role=SYNTH)
+                words.synth = self.children.start(*self.speech.writing(text, words.file), now=now)
             except OSError as exc:
                 self._speech_failed(f"cannot be run ({exc.strerror or exc})", now)
                 return
