@@ -423,4 +423,5 @@ def main() -> None:
         finally:
             sys.stdout.flush()  # here, not at exit, where a full disk could only be reported as a traceback
     except OSError as exc:
-        cannot_write(exc)
+        # A SystemExit in its context: the command had ended, and only the last flush failed.
+        cannot_write(exc, ended=exc.__context__ if isinstance(exc.__context__, SystemExit) else None)

@@ -106,20 +106,36 @@ def _debugging(ctx: typer.Context) -> bool:
     return bool(ctx.params.get("debug")) or bool(os.environ.get(DEBUG_ENV))
 
 
-def cannot_write(exc: OSError) -> NoReturn:
+def cannot_write(exc: OSError, *, ended: SystemExit | None = None) -> NoReturn:
     """An OSError that reached the top: the output could not be written (a full disk, a closed
-    pipe), or the system refused something else. One line, exit 1, no traceback."""
+    pipe), or the system refused something else. One line, exit 1, no traceback.
+
+    ``ended``: the command had already ended so, and only writing out its last output failed.
+    If that was because its terminal has gone (EIO: the window was closed, SIGHUP), its exit
+    stands (a routine says 129 itself), and there is no one to tell.
+    """
     import errno
 
+    if ended is not None and exc.errno == errno.EIO:  # its terminal has gone: no one to tell
+        _to_nowhere(sys.stdout)
+        _to_nowhere(sys.stderr)
+        raise ended
     writing = exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF)
     if writing:
-        with contextlib.suppress(OSError):  # nothing more may fail on the way out
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            os.close(devnull)
+        _to_nowhere(sys.stdout)  # what is still buffered goes nowhere, rather than fail again at exit
     if exc.errno != errno.EPIPE:  # a reader that stopped reading (`| head`) needs no message
         what = "cannot write the output: " if writing else ""
-        with contextlib.suppress(OSError):
+        try:
             sys.stderr.write(f"stretchcoach: {what}{os_problem(exc)}\n")
             sys.stderr.flush()
+        except OSError:  # stderr cannot be written either: nor may it fail again at exit
+            _to_nowhere(sys.stderr)
     sys.exit(ExitCode.RUNTIME)
+
+
+def _to_nowhere(stream: Any) -> None:
+    """Point ``stream``'s descriptor at /dev/null, so that nothing written or still buffered fails."""
+    with contextlib.suppress(OSError, ValueError):  # nothing more may fail on the way out
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)

@@ -57,8 +57,10 @@ PANEL_BOTTOM, PANEL_END = "q quit", "╯"
 ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|[=>])")
 CLOCK = re.compile(r"(\d+):(\d\d)")  # in the compact view, the first m:ss is the step's countdown
 
-# Variables that would change what Rich draws, or where stretchcoach keeps its files.
+# Variables that would change what Rich draws, where stretchcoach keeps its files, or how its output is
+# buffered (PYTHONUNBUFFERED, set on many CI machines, hid what a closed terminal left unwritten).
 _DROPPED = {"COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "ACCESSIBLE", "STRETCHCOACH_DEBUG", "TERM"}
+_DROPPED |= {"PYTHONUNBUFFERED"}
 _DROPPED |= {"BASH_ENV", "ENV", "PROMPT_COMMAND", "PS0", "PS1", "CDPATH", "TMUX"}
 
 
