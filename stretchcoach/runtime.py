@@ -50,6 +50,7 @@ class Runtime:
     def real(cls) -> Runtime:
         keys = _is_terminal(sys.stdin)
         interactive = keys and _is_terminal(sys.stdout)
+        shown = _terminal_out()
 
         def open_terminal(*, restore_cursor: bool) -> TerminalInput:
             return TerminalInput(sys.stdin.fileno() if keys else None, output=sys.stdout, restore_cursor=restore_cursor)
@@ -62,9 +63,9 @@ class Runtime:
             interactive=interactive,
             keys=keys,
             open_terminal=open_terminal,
-            bell_out=next((s for s in (sys.stdout, sys.stderr) if s.isatty()), None),
+            bell_out=shown,
             settle=_settle_keys,
-            prompts_seen=_is_terminal(sys.stdout) or _is_terminal(sys.stderr),
+            prompts_seen=shown is not None,
         )
 
 
@@ -85,7 +86,7 @@ def _ask(prompt: str) -> str | None:
     on_terminal = _is_terminal(stdin)
     if on_terminal:
         _discard_typed(stdin.fileno())
-    shown = sys.stdout if _is_terminal(sys.stdout) or not _is_terminal(sys.stderr) else sys.stderr
+    shown = _terminal_out() or sys.stdout
     shown.write(prompt)
     shown.flush()
     if on_terminal:
@@ -147,6 +148,12 @@ def _discard_typed(fd: int) -> None:
     """Drop what has been typed on terminal ``fd`` and not read yet."""
     with contextlib.suppress(termios.error, OSError):
         termios.tcflush(fd, termios.TCIFLUSH)
+
+
+def _terminal_out() -> IO[str] | None:
+    """Where the person at the terminal sees what is written: standard output if it is the
+    terminal, else standard error if that is, else nowhere."""
+    return next((stream for stream in (sys.stdout, sys.stderr) if _is_terminal(stream)), None)
 
 
 def _is_terminal(stream: IO[str]) -> bool:
